@@ -1,0 +1,119 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * ccesec: internal interfaces between the epan glue files. The decisions live in the pure
+ * core (include/ccesec); these files only move data between Wireshark and the core:
+ *   packet-ccesec.c  protocol registration and the post-dissector's entry (fast path)
+ *   prefs.c          preferences, the roles UAT and roles file
+ *   extract.c        reading the wanted TLS/SIP/TCP fields of one packet
+ *   conn.c           per-connection state, roles, verdicts
+ *   fields.c         ccesec.* fields and expert items
+ *   stats.c          the statistics table (tshark -z ccesec,legs and the GUI menu)
+ */
+#ifndef CCESEC_PLUGIN_H
+#define CCESEC_PLUGIN_H
+
+#include <epan/packet.h>
+#include <epan/expert.h>
+#include <epan/address.h>
+
+#include "ccesec/roles.h"
+#include "ccesec/verdict.h"
+#include "ws_version.h"
+
+/* field_info.value is a struct in 4.0 and a pointer from 4.2 on. */
+#if WIRESHARK_VERSION_MAJOR > 4 || (WIRESHARK_VERSION_MAJOR == 4 && WIRESHARK_VERSION_MINOR >= 2)
+#define CCESEC_FVALUE(fi) ((fi)->value)
+#else
+#define CCESEC_FVALUE(fi) (&(fi)->value)
+#endif
+
+extern int proto_ccesec;
+
+/* ---- prefs.c ---- */
+typedef struct {
+    range_t *tls_ports;
+    range_t *sip_ports;
+    ccesec_policy policy;
+    ccesec_name_patterns cert_patterns;
+    const ccesec_role_table *roles; /* UAT rows, then roles-file rows */
+} ccesec_settings;
+
+void ccesec_prefs_register(void);
+const ccesec_settings *ccesec_settings_get(void);
+gboolean ccesec_port_is_sip(guint32 port);
+gboolean ccesec_port_is_tls(guint32 port);
+
+/* ---- extract.c ---- */
+#define CCESEC_UA_MAX 96
+
+/* What one packet carries, from the wanted fields. */
+typedef struct {
+    gboolean has_tcp_flags;
+    gboolean syn, ack, fin, rst;
+    gboolean sip;                   /* a SIP request or response */
+    gboolean sip_in_tls;            /* ...decrypted from TLS */
+    char user_agent[CCESEC_UA_MAX]; /* User-Agent or Server value, escaped; "" = none */
+    gboolean tls;                   /* any TLS record */
+    guint32 handshake_types;        /* bit n set = handshake message type n seen (n < 32) */
+    guint16 server_version;         /* from a ServerHello in this packet */
+    guint16 supported_version;
+    guint16 cipher;
+    guint8 ccs_records;
+    guint8 encrypted_records; /* records whose outer content type is 23 */
+    guint8 app_data_types;    /* scratch: content type 23 items */
+    gboolean fatal_alert;
+    guint8 alert_desc;
+    field_info *first_cert;     /* first tls.handshake.certificate in the packet */
+    gboolean empty_certificate; /* a Certificate message with no certificates */
+} ccesec_packet_obs;
+
+void ccesec_extract_register_wanted(dissector_handle_t handle);
+/* TRUE when the packet carries SIP or TLS at all (cheap: protocol layers only). */
+gboolean ccesec_packet_has_sip_or_tls(packet_info *pinfo);
+void ccesec_extract(proto_tree *tree, packet_info *pinfo, ccesec_packet_obs *obs);
+
+/* ---- conn.c ---- */
+#define CCESEC_UNKNOWN_ROLE_SLOT CCESEC_FIND_COUNT
+
+typedef struct ccesec_conn {
+    guint32 number;
+    address addr[2]; /* [CCESEC_CLIENT], [CCESEC_SERVER]; file scope */
+    guint32 port[2];
+    ccesec_conn_facts facts;
+    const ccesec_role_entry *config[2]; /* roles table rows, or NULL */
+    ccesec_status status;               /* as of the last evaluation */
+    const char *reason;                 /* file scope, "" while pending */
+    /* Frame that first reported each finding (0 = not yet); the extra last slot is the
+     * "endpoint with no role" note. */
+    guint32 finding_frame[CCESEC_UNKNOWN_ROLE_SLOT + 1];
+    guint32 packets;
+    nstime_t first_seen, last_seen; /* relative to the first packet of the capture */
+    gboolean classified;            /* SIP or TLS seen: fields are shown from then on */
+} ccesec_conn;
+
+void ccesec_conn_init(void); /* per file */
+/* The connection this packet belongs to, creating it on the first pass. NULL = not ours. */
+ccesec_conn *ccesec_conn_for_packet(packet_info *pinfo, const ccesec_packet_obs *obs);
+/* Both addresses have a row in the roles table. */
+gboolean ccesec_conn_between_known_roles(packet_info *pinfo);
+ccesec_side ccesec_conn_side(const ccesec_conn *conn, packet_info *pinfo);
+/* Fold the packet into the connection; TRUE when the verdict must be re-evaluated. */
+gboolean ccesec_conn_update(ccesec_conn *conn, packet_info *pinfo, const ccesec_packet_obs *obs);
+/* Roles as known now: the strongest of roles table and what the capture taught. */
+ccesec_role ccesec_conn_role(const ccesec_conn *conn, ccesec_side side, ccesec_role_source *src);
+const char *ccesec_conn_leg(const ccesec_conn *conn);
+void ccesec_conn_evaluate(ccesec_conn *conn, gint64 now, ccesec_verdict *verdict);
+const char *ccesec_conn_address_text(const ccesec_conn *conn, ccesec_side side);
+
+/* ---- fields.c ---- */
+void ccesec_fields_register(void);
+/* report_mask: bit n = report finding code n here (bit CCESEC_UNKNOWN_ROLE_SLOT: the
+ * no-role note); the texts come from verdict. */
+void ccesec_fields_add(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, ccesec_conn *conn,
+                       const ccesec_verdict *verdict, guint32 report_mask);
+
+/* ---- stats.c ---- */
+void ccesec_stats_register(void);
+extern int ccesec_tap;
+
+#endif

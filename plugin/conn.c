@@ -1,0 +1,301 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Per-connection state. Each SIP signalling connection (a TCP connection or a UDP flow) gets
+ * one fixed-size ccesec_conn in wmem file scope, attached to its conversation; every packet
+ * of it points at it through per-frame proto data, so later passes find the same state
+ * without looking anything up. Certificates are parsed once per fingerprint and shared.
+ */
+#include <epan/conversation.h>
+#include <epan/proto_data.h>
+#include <epan/to_str.h>
+
+#include "ccesec.h"
+#include "ccesec/legs.h"
+#include "ccesec/x509.h"
+
+/* Role an address taught us (certificate or SIP header), shared by its connections. */
+typedef struct {
+    ccesec_role role;
+    ccesec_role_source source;
+} learned_role;
+
+typedef struct {
+    ccesec_conn conn;
+    learned_role *learned[2];
+    const char *address_text[2];
+} conn_state;
+
+#define MAX_CERT_BYTES (256 * 1024) /* larger "certificates" are reported, not parsed */
+
+static guint32 conn_count;
+static wmem_map_t *learned_roles; /* address text -> learned_role */
+static wmem_map_t *cert_cache;    /* sha256 -> ccesec_cert */
+
+static guint sha256_hash(gconstpointer key)
+{
+    guint hash;
+    memcpy(&hash, key, sizeof hash);
+    return hash;
+}
+
+static gboolean sha256_equal(gconstpointer a, gconstpointer b)
+{
+    return memcmp(a, b, CCESEC_SHA256_LEN) == 0;
+}
+
+void ccesec_conn_init(void)
+{
+    conn_count = 0;
+    learned_roles = wmem_map_new(wmem_file_scope(), g_str_hash, g_str_equal);
+    cert_cache = wmem_map_new(wmem_file_scope(), sha256_hash, sha256_equal);
+}
+
+static const ccesec_role_entry *config_for(const address *addr)
+{
+    ccesec_addr key;
+    if (addr->type == AT_IPv4 && addr->len == 4)
+        ccesec_addr_from_ipv4(&key, (const guint8 *)addr->data);
+    else if (addr->type == AT_IPv6 && addr->len == 16)
+        ccesec_addr_from_ipv6(&key, (const guint8 *)addr->data);
+    else
+        return NULL;
+    return ccesec_role_table_lookup(ccesec_settings_get()->roles, &key);
+}
+
+gboolean ccesec_conn_between_known_roles(packet_info *pinfo)
+{
+    return config_for(&pinfo->src) != NULL && config_for(&pinfo->dst) != NULL;
+}
+
+static learned_role *learned_for(const char *address_text)
+{
+    learned_role *learned = (learned_role *)wmem_map_lookup(learned_roles, address_text);
+    if (!learned) {
+        learned = wmem_new0(wmem_file_scope(), learned_role);
+        wmem_map_insert(learned_roles, address_text, learned);
+    }
+    return learned;
+}
+
+static gboolean is_service_port(guint32 port)
+{
+    return ccesec_port_is_sip(port) || ccesec_port_is_tls(port);
+}
+
+/* Which end of the first packet we see is the client: the one that opened the connection
+ * (SYN, ClientHello), else the one not on a SIP port, else the sender. */
+static gboolean sender_is_client(packet_info *pinfo, const ccesec_packet_obs *obs)
+{
+    if (obs->syn)
+        return !obs->ack;
+    if (obs->handshake_types & (1u << 1))
+        return TRUE;
+    if (obs->handshake_types & (1u << 2))
+        return FALSE;
+    gboolean src_service = is_service_port(pinfo->srcport);
+    gboolean dst_service = is_service_port(pinfo->destport);
+    if (src_service != dst_service)
+        return dst_service;
+    return TRUE;
+}
+
+static void set_end(conn_state *state, ccesec_side side, const address *addr, guint32 port)
+{
+    copy_address_wmem(wmem_file_scope(), &state->conn.addr[side], addr);
+    state->conn.port[side] = port;
+    state->address_text[side] = address_to_str(wmem_file_scope(), addr);
+    state->conn.config[side] = config_for(addr);
+    state->learned[side] = learned_for(state->address_text[side]);
+}
+
+static conn_state *conn_new(packet_info *pinfo, const ccesec_packet_obs *obs)
+{
+    conn_state *state = wmem_new0(wmem_file_scope(), conn_state);
+    gboolean client_sends = sender_is_client(pinfo, obs);
+    set_end(state, client_sends ? CCESEC_CLIENT : CCESEC_SERVER, &pinfo->src, pinfo->srcport);
+    set_end(state, client_sends ? CCESEC_SERVER : CCESEC_CLIENT, &pinfo->dst, pinfo->destport);
+    state->conn.number = ++conn_count;
+    state->conn.reason = "";
+    state->conn.facts.transport =
+        pinfo->ptype == PT_UDP ? CCESEC_TRANSPORT_UDP : CCESEC_TRANSPORT_TCP;
+    state->conn.first_seen = pinfo->rel_ts;
+    return state;
+}
+
+ccesec_conn *ccesec_conn_for_packet(packet_info *pinfo, const ccesec_packet_obs *obs)
+{
+    if (PINFO_FD_VISITED(pinfo))
+        return (ccesec_conn *)p_get_proto_data(wmem_file_scope(), pinfo, proto_ccesec, 0);
+    conversation_t *conversation = find_or_create_conversation(pinfo);
+    conn_state *state = (conn_state *)conversation_get_proto_data(conversation, proto_ccesec);
+    if (!state) {
+        state = conn_new(pinfo, obs);
+        conversation_add_proto_data(conversation, proto_ccesec, state);
+    }
+    p_add_proto_data(wmem_file_scope(), pinfo, proto_ccesec, 0, state);
+    return &state->conn;
+}
+
+ccesec_side ccesec_conn_side(const ccesec_conn *conn, packet_info *pinfo)
+{
+    if (pinfo->srcport == conn->port[CCESEC_CLIENT] &&
+        addresses_equal(&pinfo->src, &conn->addr[CCESEC_CLIENT]))
+        return CCESEC_CLIENT;
+    return CCESEC_SERVER;
+}
+
+ccesec_role ccesec_conn_role(const ccesec_conn *conn, ccesec_side side, ccesec_role_source *src)
+{
+    const conn_state *state = (const conn_state *)conn;
+    ccesec_role role = CCESEC_ROLE_UNKNOWN;
+    ccesec_role_source source = CCESEC_SRC_NONE;
+    if (conn->config[side]) {
+        role = conn->config[side]->role;
+        source = CCESEC_SRC_CONFIG;
+    } else if (state->learned[side]) {
+        role = state->learned[side]->role;
+        source = state->learned[side]->source;
+    }
+    if (src)
+        *src = source;
+    return role;
+}
+
+const char *ccesec_conn_leg(const ccesec_conn *conn)
+{
+    return ccesec_leg_name(ccesec_conn_role(conn, CCESEC_CLIENT, NULL),
+                           ccesec_conn_role(conn, CCESEC_SERVER, NULL));
+}
+
+const char *ccesec_conn_address_text(const ccesec_conn *conn, ccesec_side side)
+{
+    return ((const conn_state *)conn)->address_text[side];
+}
+
+/* A weaker source never overrides a stronger one; returns TRUE when the role changed. */
+static gboolean learn_role(conn_state *state, ccesec_side side, ccesec_role role,
+                           ccesec_role_source source)
+{
+    learned_role *learned = state->learned[side];
+    if (role == CCESEC_ROLE_UNKNOWN || !ccesec_role_should_replace(learned->source, source))
+        return FALSE;
+    gboolean changed = learned->role != role;
+    learned->role = role;
+    learned->source = source;
+    return changed;
+}
+
+static gboolean learn_role_from_cert(conn_state *state, ccesec_side side, const ccesec_cert *cert)
+{
+    const ccesec_name_patterns *patterns = &ccesec_settings_get()->cert_patterns;
+    ccesec_role role = ccesec_role_from_cert_name(patterns, cert->subject_cn);
+    for (guint i = 0; role == CCESEC_ROLE_UNKNOWN && i < cert->n_san_dns; i++)
+        role = ccesec_role_from_cert_name(patterns, cert->san_dns[i]);
+    return learn_role(state, side, role, CCESEC_SRC_CERT);
+}
+
+/* Parse the leaf certificate once per fingerprint; NULL when it cannot be parsed. */
+static const ccesec_cert *cert_from_field(packet_info *pinfo, field_info *fi)
+{
+    if (fi->length <= 0 || fi->length > MAX_CERT_BYTES || !fi->ds_tvb ||
+        !tvb_bytes_exist(fi->ds_tvb, fi->start, fi->length))
+        return NULL;
+    const guint8 *der = (const guint8 *)tvb_memdup(pinfo->pool, fi->ds_tvb, fi->start, fi->length);
+    guint8 digest[CCESEC_SHA256_LEN];
+    ccesec_sha256(der, (gsize)fi->length, digest);
+    ccesec_cert *cert = (ccesec_cert *)wmem_map_lookup(cert_cache, digest);
+    if (cert)
+        return cert;
+    cert = wmem_new0(wmem_file_scope(), ccesec_cert);
+    if (ccesec_x509_parse(der, (gsize)fi->length, cert) != CCESEC_X509_OK) {
+        wmem_free(wmem_file_scope(), cert);
+        return NULL;
+    }
+    wmem_map_insert(cert_cache, cert->sha256, cert);
+    return cert;
+}
+
+static gboolean update_certificates(conn_state *state, packet_info *pinfo, ccesec_side side,
+                                    const ccesec_packet_obs *obs)
+{
+    ccesec_conn_facts *facts = &state->conn.facts;
+    gboolean certificate_msg = (obs->handshake_types & (1u << 11)) != 0;
+    if (side == CCESEC_CLIENT && certificate_msg && obs->empty_certificate && facts->cert_request)
+        facts->client_cert_empty = TRUE;
+    if (!obs->first_cert)
+        return FALSE;
+    const ccesec_cert **slot = side == CCESEC_SERVER ? &facts->server_cert : &facts->client_cert;
+    if (*slot)
+        return FALSE;
+    const ccesec_cert *cert = cert_from_field(pinfo, obs->first_cert);
+    if (!cert) {
+        facts->server_cert_unparsed |= side == CCESEC_SERVER;
+        return FALSE;
+    }
+    *slot = cert;
+    return learn_role_from_cert(state, side, cert);
+}
+
+static void update_tls(conn_state *state, packet_info *pinfo, ccesec_side side,
+                       const ccesec_packet_obs *obs)
+{
+    ccesec_conn_facts *facts = &state->conn.facts;
+    facts->tls_seen = TRUE;
+    facts->transport = CCESEC_TRANSPORT_TLS;
+    facts->client_hello |= (obs->handshake_types & (1u << 1)) != 0;
+    if (obs->handshake_types & (1u << 2)) {
+        facts->server_hello = TRUE;
+        facts->version = obs->supported_version ? obs->supported_version : obs->server_version;
+        facts->cipher = obs->cipher;
+    }
+    facts->cert_request |= side == CCESEC_SERVER && (obs->handshake_types & (1u << 13));
+    facts->finished[side] |= (obs->handshake_types & (1u << 20)) != 0;
+    facts->ccs[side] = (guint8)MIN(255u, (guint)facts->ccs[side] + obs->ccs_records);
+    facts->encrypted_records[side] += obs->encrypted_records;
+    if (obs->fatal_alert && !facts->alert_fatal) {
+        facts->alert_fatal = TRUE;
+        facts->alert_desc = obs->alert_desc;
+        facts->alert_sender = side;
+    }
+}
+
+gboolean ccesec_conn_update(ccesec_conn *conn, packet_info *pinfo, const ccesec_packet_obs *obs)
+{
+    conn_state *state = (conn_state *)conn;
+    ccesec_conn_facts before = conn->facts;
+    ccesec_side side = ccesec_conn_side(conn, pinfo);
+    gboolean roles_changed = FALSE;
+
+    conn->packets++;
+    conn->last_seen = pinfo->rel_ts;
+    if (obs->sip) {
+        conn->facts.sip_in_clear |= !obs->sip_in_tls;
+        conn->facts.sip_decrypted |= obs->sip_in_tls;
+        roles_changed |= learn_role(state, side, ccesec_role_from_user_agent(obs->user_agent),
+                                    CCESEC_SRC_SIP_HEADER);
+    }
+    if (obs->tls) {
+        update_tls(state, pinfo, side, obs);
+        roles_changed |= update_certificates(state, pinfo, side, obs);
+    }
+    conn->facts.fin[side] |= obs->fin;
+    conn->facts.rst[side] |= obs->rst;
+    conn->classified |= obs->sip || obs->tls;
+    return roles_changed || memcmp(&before, &conn->facts, sizeof before) != 0;
+}
+
+void ccesec_conn_evaluate(ccesec_conn *conn, gint64 now, ccesec_verdict *verdict)
+{
+    const ccesec_settings *settings = ccesec_settings_get();
+    ccesec_peers peers;
+    memset(&peers, 0, sizeof peers);
+    for (int side = CCESEC_CLIENT; side <= CCESEC_SERVER; side++) {
+        const ccesec_role_entry *config = conn->config[side];
+        peers.role[side] = ccesec_conn_role(conn, (ccesec_side)side, NULL);
+        peers.address[side] = ccesec_conn_address_text(conn, (ccesec_side)side);
+        peers.port[side] = (guint16)conn->port[side];
+        peers.expected_name[side] = config ? config->expected_name : NULL;
+        peers.expected_sha256[side] = config ? config->expected_sha256 : NULL;
+    }
+    ccesec_evaluate(&conn->facts, &peers, &settings->policy, now, verdict);
+}

@@ -1,0 +1,131 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * CCE SIP Signalling Security: a post-dissector that labels every SIP signalling connection
+ * of a Cisco Contact Center Enterprise deployment with its leg (CUBE-CVP, CVP-VVB,
+ * CVP-CUCM, CUBE-CUCM, PHONE-CUCM) and whether TLS really protects it.
+ *
+ * It runs after every packet. A packet that is neither on a SIP port nor SIP/TLS between
+ * two configured components leaves at once. On the first pass the packet's facts fold into
+ * its connection and, when they change something, the verdict is computed again; later
+ * passes (GUI clicks, tshark -2) show the connection's final state.
+ */
+#include <epan/packet.h>
+#include <epan/proto_data.h>
+#include <epan/tap.h>
+
+#include "ccesec.h"
+
+int proto_ccesec = -1;
+static dissector_handle_t ccesec_handle;
+
+static gboolean on_sip_port(const packet_info *pinfo)
+{
+    return ccesec_port_is_tls(pinfo->srcport) || ccesec_port_is_tls(pinfo->destport) ||
+           ccesec_port_is_sip(pinfo->srcport) || ccesec_port_is_sip(pinfo->destport);
+}
+
+static gboolean is_candidate(packet_info *pinfo)
+{
+    if (pinfo->ptype != PT_TCP && pinfo->ptype != PT_UDP)
+        return FALSE;
+    if (on_sip_port(pinfo))
+        return TRUE;
+    /* Off the SIP ports: only SIP or TLS between two components of the roles table. */
+    return ccesec_packet_has_sip_or_tls(pinfo) && ccesec_conn_between_known_roles(pinfo);
+}
+
+/* Findings that appear for the first time: remember their frame, report them here. */
+static guint32 record_new_findings(ccesec_conn *conn, const ccesec_verdict *verdict, guint32 frame)
+{
+    guint32 mask = 0;
+    for (guint i = 0; i < verdict->n_findings; i++) {
+        ccesec_finding_code code = verdict->findings[i].code;
+        if (conn->finding_frame[code] == 0) {
+            conn->finding_frame[code] = frame;
+            mask |= 1u << code;
+        }
+    }
+    gboolean some_role_unknown =
+        ccesec_conn_role(conn, CCESEC_CLIENT, NULL) == CCESEC_ROLE_UNKNOWN ||
+        ccesec_conn_role(conn, CCESEC_SERVER, NULL) == CCESEC_ROLE_UNKNOWN;
+    if (mask && some_role_unknown && conn->finding_frame[CCESEC_UNKNOWN_ROLE_SLOT] == 0) {
+        conn->finding_frame[CCESEC_UNKNOWN_ROLE_SLOT] = frame;
+        mask |= 1u << CCESEC_UNKNOWN_ROLE_SLOT;
+    }
+    return mask;
+}
+
+static guint32 findings_reported_at(const ccesec_conn *conn, guint32 frame)
+{
+    guint32 mask = 0;
+    for (guint code = 0; code <= CCESEC_UNKNOWN_ROLE_SLOT; code++)
+        if (conn->finding_frame[code] == frame)
+            mask |= 1u << code;
+    return mask;
+}
+
+static void store_verdict(ccesec_conn *conn, const ccesec_verdict *verdict)
+{
+    conn->status = verdict->status;
+    if (strcmp(conn->reason, verdict->reason) != 0)
+        conn->reason = wmem_strdup(wmem_file_scope(), verdict->reason);
+}
+
+static ccesec_conn *first_pass(packet_info *pinfo, proto_tree *tree, ccesec_verdict *verdict,
+                               guint32 *report_mask)
+{
+    if (!is_candidate(pinfo))
+        return NULL;
+    ccesec_packet_obs obs;
+    ccesec_extract(tree, pinfo, &obs);
+    ccesec_conn *conn = ccesec_conn_for_packet(pinfo, &obs);
+    if (ccesec_conn_update(conn, pinfo, &obs) && conn->classified) {
+        ccesec_conn_evaluate(conn, (gint64)pinfo->abs_ts.secs, verdict);
+        store_verdict(conn, verdict);
+        *report_mask = record_new_findings(conn, verdict, pinfo->num);
+    }
+    return conn;
+}
+
+static ccesec_conn *later_pass(packet_info *pinfo, ccesec_verdict *verdict, guint32 *report_mask)
+{
+    ccesec_conn *conn = (ccesec_conn *)p_get_proto_data(wmem_file_scope(), pinfo, proto_ccesec, 0);
+    if (!conn)
+        return NULL;
+    *report_mask = findings_reported_at(conn, pinfo->num);
+    if (*report_mask)
+        ccesec_conn_evaluate(conn, (gint64)pinfo->abs_ts.secs, verdict);
+    return conn;
+}
+
+static int dissect_ccesec(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
+{
+    ccesec_verdict verdict;
+    guint32 report_mask = 0;
+    verdict.n_findings = 0;
+    ccesec_conn *conn = PINFO_FD_VISITED(pinfo) ? later_pass(pinfo, &verdict, &report_mask)
+                                                : first_pass(pinfo, tree, &verdict, &report_mask);
+    if (!conn || !conn->classified)
+        return 0;
+    if (tree)
+        ccesec_fields_add(tvb, pinfo, tree, conn, &verdict, report_mask);
+    tap_queue_packet(ccesec_tap, pinfo, conn);
+    return tvb_captured_length(tvb);
+}
+
+void proto_register_ccesec(void)
+{
+    proto_ccesec = proto_register_protocol("CCE SIP Signalling Security", "CCESEC", "ccesec");
+    ccesec_fields_register();
+    ccesec_prefs_register();
+    ccesec_stats_register();
+    register_init_routine(ccesec_conn_init);
+    ccesec_handle = create_dissector_handle(dissect_ccesec, proto_ccesec);
+    register_postdissector(ccesec_handle);
+}
+
+void proto_reg_handoff_ccesec(void)
+{
+    /* The TLS and SIP fields exist only once every protocol has registered. */
+    ccesec_extract_register_wanted(ccesec_handle);
+}

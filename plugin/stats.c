@@ -1,0 +1,323 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The leg report: one statistics table, `tshark -q -z ccesec,legs[,FILTER]` and
+ * Statistics > CCE SIP Signalling Security in the GUI. Its first table lists every
+ * connection in its latest state; the second answers the document's question per expected
+ * leg: secure, NOT secure (why), or not seen.
+ */
+#include "ccesec.h"
+
+#include <epan/stat_tap_ui.h>
+#include <epan/tap.h>
+#include "ccesec/cipher.h"
+#include "ccesec/legs.h"
+
+int ccesec_tap = -1;
+
+enum {
+    COL_CONN,
+    COL_LEG,
+    COL_CLIENT_ROLE,
+    COL_CLIENT,
+    COL_SERVER_ROLE,
+    COL_SERVER,
+    COL_TRANSPORT,
+    COL_VERSION,
+    COL_CIPHER,
+    COL_CERT,
+    COL_STATUS,
+    COL_REASON,
+    COL_PACKETS,
+    COL_FIRST,
+    COL_LAST,
+    COL_COUNT
+};
+
+static stat_tap_table_item columns[COL_COUNT] = {
+    {TABLE_ITEM_STRING, TAP_ALIGN_RIGHT, "Conn", "%4s"},
+    {TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Leg", "%-14s"},
+    {TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Client role", "%-7s"},
+    {TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Client", "%-22s"},
+    {TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Server role", "%-7s"},
+    {TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Server", "%-22s"},
+    {TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Transport", "%-4s"},
+    {TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "TLS version", "%-8s"},
+    {TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Cipher", "%-40s"},
+    {TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Certificate CN", "%-24s"},
+    {TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Status", "%-10s"},
+    {TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Reason", "%s"},
+    {TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Packets", "%6u"},
+    {TABLE_ITEM_STRING, TAP_ALIGN_RIGHT, "First seen", "%11s"},
+    {TABLE_ITEM_STRING, TAP_ALIGN_RIGHT, "Last seen", "%11s"},
+};
+
+static const char CONNECTIONS_TITLE[] = "Connections";
+static const char LEGS_TITLE[] = "Expected legs";
+
+/* Tap-side bookkeeping, reset with the tables: the row of each connection, and every
+ * connection tapped (the leg verdicts are recomputed from them when one changes). */
+static GHashTable *row_of_conn;
+static GPtrArray *tapped_conns;
+
+static void set_string(stat_tap_table *table, guint row, guint col, const char *value)
+{
+    stat_tap_table_item_type *item = stat_tap_get_field_data(table, row, col);
+    if (item->value.string_value && strcmp(item->value.string_value, value) == 0)
+        return;
+    g_free((char *)item->value.string_value);
+    item->type = TABLE_ITEM_STRING;
+    item->value.string_value = g_strdup(value);
+}
+
+static void set_uint(stat_tap_table *table, guint row, guint col, guint value)
+{
+    stat_tap_table_item_type *item = stat_tap_get_field_data(table, row, col);
+    item->type = TABLE_ITEM_UINT;
+    item->value.uint_value = value;
+}
+
+static void init_row(stat_tap_table *table, guint row)
+{
+    stat_tap_table_item_type items[COL_COUNT];
+    memset(items, 0, sizeof items);
+    for (guint col = 0; col < COL_COUNT; col++) {
+        items[col].type = columns[col].type;
+        if (columns[col].type == TABLE_ITEM_STRING)
+            items[col].value.string_value = g_strdup("");
+    }
+    stat_tap_init_table_row(table, row, COL_COUNT, items);
+}
+
+static void init_leg_rows(stat_tap_table *legs)
+{
+    for (guint i = 0; i < CCESEC_EXPECTED_LEG_COUNT; i++) {
+        init_row(legs, i);
+        set_string(legs, i, COL_CONN, "-");
+        set_string(legs, i, COL_LEG, ccesec_expected_legs[i]);
+        set_string(legs, i, COL_STATUS, "not seen");
+        set_string(legs, i, COL_REASON, "not seen in this capture");
+    }
+}
+
+static void reset_bookkeeping(void)
+{
+    if (row_of_conn)
+        g_hash_table_remove_all(row_of_conn);
+    else
+        row_of_conn = g_hash_table_new(g_direct_hash, g_direct_equal);
+    if (tapped_conns)
+        g_ptr_array_set_size(tapped_conns, 0);
+    else
+        tapped_conns = g_ptr_array_new();
+}
+
+static void stats_init(stat_tap_table_ui *ui)
+{
+    reset_bookkeeping();
+    if (stat_tap_find_table(ui, CONNECTIONS_TITLE))
+        return;
+    stat_tap_add_table(ui, stat_tap_init_table(CONNECTIONS_TITLE, COL_COUNT, 0, NULL));
+    stat_tap_table *legs = stat_tap_init_table(LEGS_TITLE, COL_COUNT, 0, NULL);
+    stat_tap_add_table(ui, legs);
+    init_leg_rows(legs);
+}
+
+static const char *time_text(char *buf, gsize len, const nstime_t *t)
+{
+    g_snprintf(buf, len, "%.6f", nstime_to_sec(t));
+    return buf;
+}
+
+static const char *endpoint_text(char *buf, gsize len, const ccesec_conn *conn, ccesec_side side)
+{
+    const char *address = ccesec_conn_address_text(conn, side);
+    if (conn->addr[side].type == AT_IPv6)
+        g_snprintf(buf, len, "[%s]:%u", address, conn->port[side]);
+    else
+        g_snprintf(buf, len, "%s:%u", address, conn->port[side]);
+    return buf;
+}
+
+static void fill_tls_columns(stat_tap_table *table, guint row, const ccesec_conn *conn)
+{
+    const ccesec_conn_facts *facts = &conn->facts;
+    const char *version = facts->server_hello ? ccesec_tls_version_name(facts->version) : NULL;
+    const char *cipher = facts->server_hello ? ccesec_cipher_name(facts->cipher) : NULL;
+    set_string(table, row, COL_VERSION, version ? version : "");
+    set_string(table, row, COL_CIPHER, cipher ? cipher : "");
+    set_string(table, row, COL_CERT, facts->server_cert ? facts->server_cert->subject_cn : "");
+}
+
+static void fill_conn_row(stat_tap_table *table, guint row, const ccesec_conn *conn)
+{
+    char buf[64];
+    g_snprintf(buf, sizeof buf, "%u", conn->number);
+    set_string(table, row, COL_CONN, buf);
+    set_string(table, row, COL_LEG, ccesec_conn_leg(conn));
+    for (int side = CCESEC_CLIENT; side <= CCESEC_SERVER; side++) {
+        guint role_col = side == CCESEC_CLIENT ? COL_CLIENT_ROLE : COL_SERVER_ROLE;
+        ccesec_role role = ccesec_conn_role(conn, (ccesec_side)side, NULL);
+        set_string(table, row, role_col, ccesec_role_name(role));
+        set_string(table, row, role_col + 1,
+                   endpoint_text(buf, sizeof buf, conn, (ccesec_side)side));
+    }
+    set_string(table, row, COL_TRANSPORT, ccesec_transport_name(conn->facts.transport));
+    fill_tls_columns(table, row, conn);
+    set_string(table, row, COL_STATUS, ccesec_status_name(conn->status));
+    set_string(table, row, COL_REASON, conn->reason);
+    set_string(table, row, COL_FIRST, time_text(buf, sizeof buf, &conn->first_seen));
+    set_string(table, row, COL_LAST, time_text(buf, sizeof buf, &conn->last_seen));
+}
+
+/* secure / NOT secure (why) / not seen, for one expected leg, over every tapped connection. */
+static void fill_leg_row(stat_tap_table *legs, guint row, const char *leg,
+                         stat_tap_table *connections)
+{
+    guint seen = 0, insecure = 0, packets = 0;
+    const ccesec_conn *first_bad = NULL;
+    for (guint i = 0; i < tapped_conns->len; i++) {
+        const ccesec_conn *conn = (const ccesec_conn *)g_ptr_array_index(tapped_conns, i);
+        if (strcmp(ccesec_conn_leg(conn), leg) != 0)
+            continue;
+        seen++;
+        guint conn_row = GPOINTER_TO_UINT(g_hash_table_lookup(row_of_conn, conn));
+        packets += stat_tap_get_field_data(connections, conn_row, COL_PACKETS)->value.uint_value;
+        if (conn->status != CCESEC_STATUS_SECURE && insecure++ == 0)
+            first_bad = conn;
+    }
+    char text[CCESEC_TEXT_MAX + 64];
+    set_uint(legs, row, COL_PACKETS, packets);
+    if (seen == 0) {
+        set_string(legs, row, COL_STATUS, "not seen");
+        set_string(legs, row, COL_REASON, "not seen in this capture");
+    } else if (insecure == 0) {
+        g_snprintf(text, sizeof text, "%u connection%s, all secure", seen, seen == 1 ? "" : "s");
+        set_string(legs, row, COL_STATUS, "secure");
+        set_string(legs, row, COL_REASON, text);
+    } else {
+        g_snprintf(text, sizeof text, "%u of %u connection%s not secure; connection %u: %s",
+                   insecure, seen, seen == 1 ? "" : "s", first_bad->number, first_bad->reason);
+        set_string(legs, row, COL_STATUS, "NOT secure");
+        set_string(legs, row, COL_REASON, text);
+    }
+}
+
+static void fill_leg_rows(stat_tap_table *legs, stat_tap_table *connections)
+{
+    for (guint i = 0; i < CCESEC_EXPECTED_LEG_COUNT; i++)
+        fill_leg_row(legs, i, ccesec_expected_legs[i], connections);
+}
+
+/* Between changes only the packet count of the connection's leg moves. */
+static void count_leg_packet(stat_tap_table *legs, const char *leg)
+{
+    for (guint i = 0; i < CCESEC_EXPECTED_LEG_COUNT; i++) {
+        if (strcmp(ccesec_expected_legs[i], leg) == 0) {
+            stat_tap_get_field_data(legs, i, COL_PACKETS)->value.uint_value++;
+            return;
+        }
+    }
+}
+
+/* The row of a connection, added the first time the tap sees it. */
+static guint row_for(stat_tap_table *table, const ccesec_conn *conn, gboolean *is_new)
+{
+    gpointer value;
+    *is_new = !g_hash_table_lookup_extended(row_of_conn, conn, NULL, &value);
+    if (!*is_new)
+        return GPOINTER_TO_UINT(value);
+    guint row = table->num_elements;
+    init_row(table, row);
+    g_hash_table_insert(row_of_conn, (gpointer)conn, GUINT_TO_POINTER(row));
+    g_ptr_array_add(tapped_conns, (gpointer)conn);
+    return row;
+}
+
+static tap_packet_status stats_packet(void *tapdata, packet_info *pinfo _U_,
+                                      epan_dissect_t *edt _U_, const void *data,
+                                      tap_flags_t flags _U_)
+{
+    stat_data_t *stat_data = (stat_data_t *)tapdata;
+    const ccesec_conn *conn = (const ccesec_conn *)data;
+    stat_tap_table *table = stat_tap_find_table(stat_data->stat_tap_data, CONNECTIONS_TITLE);
+    stat_tap_table *legs = stat_tap_find_table(stat_data->stat_tap_data, LEGS_TITLE);
+    if (!table || !legs || !conn)
+        return TAP_PACKET_DONT_REDRAW;
+    gboolean is_new;
+    guint row = row_for(table, conn, &is_new);
+    stat_tap_table_item_type *status = stat_tap_get_field_data(table, row, COL_STATUS);
+    stat_tap_table_item_type *leg = stat_tap_get_field_data(table, row, COL_LEG);
+    gboolean changed = is_new ||
+                       strcmp(status->value.string_value, ccesec_status_name(conn->status)) != 0 ||
+                       strcmp(leg->value.string_value, ccesec_conn_leg(conn)) != 0;
+    fill_conn_row(table, row, conn);
+    stat_tap_get_field_data(table, row, COL_PACKETS)->value.uint_value++;
+    if (changed)
+        fill_leg_rows(legs, table);
+    else
+        count_leg_packet(legs, ccesec_conn_leg(conn));
+    return TAP_PACKET_REDRAW;
+}
+
+static void stats_reset(stat_tap_table *table)
+{
+    reset_bookkeeping();
+    for (guint row = 0; row < table->num_elements; row++) {
+        for (guint col = 0; col < COL_COUNT; col++) {
+            stat_tap_table_item_type *item = stat_tap_get_field_data(table, row, col);
+            if (item->type == TABLE_ITEM_STRING) {
+                g_free((char *)item->value.string_value);
+                item->value.string_value = g_strdup("");
+            }
+        }
+    }
+    if (strcmp(table->title, LEGS_TITLE) == 0) {
+        for (guint i = 0; i < CCESEC_EXPECTED_LEG_COUNT && i < table->num_elements; i++) {
+            set_string(table, i, COL_CONN, "-");
+            set_string(table, i, COL_LEG, ccesec_expected_legs[i]);
+            set_uint(table, i, COL_PACKETS, 0);
+            set_string(table, i, COL_STATUS, "not seen");
+            set_string(table, i, COL_REASON, "not seen in this capture");
+        }
+    } else {
+        /* Connections are rows of the last run: drop them (their strings are freed above). */
+        for (guint row = 0; row < table->num_elements; row++) {
+            for (guint col = 0; col < COL_COUNT; col++) {
+                stat_tap_table_item_type *item = stat_tap_get_field_data(table, row, col);
+                if (item->type == TABLE_ITEM_STRING)
+                    g_free((char *)item->value.string_value);
+            }
+            g_free(table->elements[row]);
+        }
+        table->num_elements = 0;
+    }
+}
+
+static void stats_free_item(stat_tap_table *table _U_, guint row _U_, guint column _U_,
+                            stat_tap_table_item_type *field)
+{
+    if (field->type == TABLE_ITEM_STRING)
+        g_free((char *)field->value.string_value);
+}
+
+void ccesec_stats_register(void)
+{
+    static tap_param params[] = {{PARAM_FILTER, "filter", "Filter", NULL, TRUE}};
+    static stat_tap_table_ui table_ui = {REGISTER_STAT_GROUP_TELEPHONY,
+                                         "CCE SIP Signalling Security",
+                                         "ccesec",
+                                         "ccesec,legs",
+                                         stats_init,
+                                         stats_packet,
+                                         stats_reset,
+                                         stats_free_item,
+                                         NULL,
+                                         G_N_ELEMENTS(columns),
+                                         columns,
+                                         G_N_ELEMENTS(params),
+                                         params,
+                                         NULL,
+                                         0};
+    ccesec_tap = register_tap("ccesec");
+    register_stat_tap_table_ui(&table_ui);
+}
