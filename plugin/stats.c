@@ -8,6 +8,7 @@
 #include "ccesec.h"
 
 #include <epan/stat_tap_ui.h>
+#include <epan/strutil.h>
 #include <epan/tap.h>
 #include "ccesec/cipher.h"
 #include "ccesec/legs.h"
@@ -59,14 +60,26 @@ static const char LEGS_TITLE[] = "Expected legs";
 static GHashTable *row_of_conn;
 static GPtrArray *tapped_conns;
 
+/* The table is printed with '|' between columns and one row per line: keep both out of
+ * values (certificate names come off the wire). */
+static char *table_text(const char *value)
+{
+    char *text = g_strdup(value);
+    for (char *c = text; *c; c++)
+        if (*c == '|' || *c == '\n' || *c == '\r')
+            *c = '/';
+    return text;
+}
+
 static void set_string(stat_tap_table *table, guint row, guint col, const char *value)
 {
     stat_tap_table_item_type *item = stat_tap_get_field_data(table, row, col);
-    if (item->value.string_value && strcmp(item->value.string_value, value) == 0)
+    if (item->value.string_value && strcmp(item->value.string_value, value) == 0 &&
+        !strpbrk(value, "|\r\n"))
         return;
     g_free((char *)item->value.string_value);
     item->type = TABLE_ITEM_STRING;
-    item->value.string_value = g_strdup(value);
+    item->value.string_value = table_text(value);
 }
 
 static void set_uint(stat_tap_table *table, guint row, guint col, guint value)
@@ -145,7 +158,10 @@ static void fill_tls_columns(stat_tap_table *table, guint row, const ccesec_conn
     const char *cipher = facts->server_hello ? ccesec_cipher_name(facts->cipher) : NULL;
     set_string(table, row, COL_VERSION, version ? version : "");
     set_string(table, row, COL_CIPHER, cipher ? cipher : "");
-    set_string(table, row, COL_CERT, facts->server_cert ? facts->server_cert->subject_cn : "");
+    const char *cn = facts->server_cert ? facts->server_cert->subject_cn : "";
+    char *escaped = format_text(NULL, (const void *)cn, strlen(cn));
+    set_string(table, row, COL_CERT, escaped);
+    wmem_free(NULL, escaped);
 }
 
 static void fill_conn_row(stat_tap_table *table, guint row, const ccesec_conn *conn)
@@ -303,7 +319,7 @@ static void stats_free_item(stat_tap_table *table _U_, guint row _U_, guint colu
 void ccesec_stats_register(void)
 {
     static tap_param params[] = {{PARAM_FILTER, "filter", "Filter", NULL, TRUE}};
-    static stat_tap_table_ui table_ui = {REGISTER_STAT_GROUP_TELEPHONY,
+    static stat_tap_table_ui table_ui = {REGISTER_STAT_GROUP_GENERIC,
                                          "CCE SIP Signalling Security",
                                          "ccesec",
                                          "ccesec,legs",

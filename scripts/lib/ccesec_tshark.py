@@ -17,6 +17,23 @@ REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 NOBODY = 65534
 
 
+def _world_readable(path):
+    """Whether nobody can read path: the file o+r and every folder above it o+x."""
+    try:
+        if not os.stat(path).st_mode & 0o004:
+            return False
+        folder = os.path.dirname(path)
+        while True:
+            if not os.stat(folder).st_mode & 0o001:
+                return False
+            parent = os.path.dirname(folder)
+            if parent == folder:
+                return True
+            folder = parent
+    except OSError:
+        return False
+
+
 class SetupError(Exception):
     """tshark or the plugin cannot be found or set up: a one-line message for the user."""
 
@@ -84,8 +101,10 @@ class Tshark:
         os.chown(self.home, NOBODY, NOBODY)
 
     def input(self, path):
-        """A copy of path that tshark can read; the same copy for the same path."""
+        """path itself when tshark can read it, else a copy it can (same copy each time)."""
         path = os.path.abspath(path)
+        if os.geteuid() != 0 or _world_readable(path):
+            return path
         if path not in self._copies:
             index = len(self._copies)
             copy = os.path.join(self.inputs, "%d-%s" % (index, os.path.basename(path)))

@@ -1,0 +1,95 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""Shared helpers of the integration tests: run tshark with the plugin, read its output."""
+import glob
+import json
+import os
+import sys
+import xml.etree.ElementTree as ET
+
+REPO = os.environ.get("CCESEC_SOURCE_DIR") or os.path.dirname(
+    os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(REPO, "scripts", "lib"))
+import ccesec_tshark  # noqa: E402
+
+CAPTURES = os.path.join(REPO, "test-captures")
+ROLES = os.path.join(REPO, "roles", "dcloud-lab.csv")
+SHARED = os.environ.get("CCESEC_SHARED_DIR") or os.path.join(os.path.dirname(REPO), "shared")
+REAL_CAPTURES = os.path.join(SHARED, "real-captures")
+
+
+def plugin_path():
+    return os.environ.get("CCESEC_PLUGIN") or os.path.join(REPO, "build", "ccesec.so")
+
+
+def expectations():
+    """(name, expectations dict) for every bundled capture."""
+    for path in sorted(glob.glob(os.path.join(CAPTURES, "*.expect.json"))):
+        with open(path) as handle:
+            yield os.path.basename(path)[:-len(".expect.json")], json.load(handle)
+
+
+def endpoint(address, port):
+    return "[%s]:%d" % (address, port) if ":" in address else "%s:%d" % (address, port)
+
+
+class Packet:
+    """The ccesec fields and expert items of one packet, from PDML."""
+
+    def __init__(self, number, fields, experts):
+        self.number = number
+        self.fields = fields  # name -> list of shown values
+        self.experts = experts  # list of (expert name, message)
+
+    def get(self, name):
+        values = self.fields.get(name)
+        return values[0] if values else None
+
+
+def _walk_fields(element, fields, experts):
+    for child in element:
+        if child.tag != "field":
+            continue
+        name = child.get("name", "")
+        if name.startswith("ccesec.expert."):
+            experts.append((name[len("ccesec.expert."):], child.get("showname", "")))
+        elif name.startswith("ccesec."):
+            fields.setdefault(name, []).append(child.get("show"))
+        _walk_fields(child, fields, experts)
+
+
+def parse_pdml(text):
+    packets = []
+    for packet in ET.fromstring(text).iter("packet"):
+        number, fields, experts = None, {}, []
+        for proto in packet.iter("proto"):
+            if proto.get("name") == "geninfo":
+                for field in proto.iter("field"):
+                    if field.get("name") == "num":
+                        number = int(field.get("show"))
+            elif proto.get("name") == "ccesec":
+                _walk_fields(proto, fields, experts)
+        packets.append(Packet(number, fields, experts))
+    return packets
+
+
+def dissect(sandbox, capture, two_pass=True, roles=ROLES, keylog=None, extra=()):
+    """PDML of the packets ccesec labels, parsed; raises on a tshark failure."""
+    args = ["-n", "-r", sandbox.input(capture), "-Y", "ccesec", "-T", "pdml"]
+    if two_pass:
+        args.insert(0, "-2")
+    if roles:
+        args += ["-o", "ccesec.roles_file:" + sandbox.input(roles)]
+    if keylog:
+        args += ["-o", "tls.keylog_file:" + sandbox.input(keylog)]
+    args += list(extra)
+    result = sandbox.run(args)
+    if result.returncode != 0:
+        raise AssertionError("tshark failed (%d): %s" % (result.returncode, result.stderr))
+    return parse_pdml(result.stdout), result.stderr
+
+
+def by_connection(packets):
+    conns = {}
+    for packet in packets:
+        conns.setdefault(int(packet.get("ccesec.conn")), []).append(packet)
+    return conns
