@@ -161,9 +161,10 @@ static gboolean check_pin(const ccesec_eval_ctx *ctx, ccesec_side side, char *te
     return TRUE;
 }
 
-static gboolean has_validity(const ccesec_cert *cert)
+/* Validity is only judged with both a packet time and dates from the certificate. */
+static gboolean can_check_validity(const ccesec_eval_ctx *ctx, const ccesec_cert *cert)
 {
-    return cert->not_before != 0 || cert->not_after != 0;
+    return ctx->now > 0 && (cert->not_before != 0 || cert->not_after != 0);
 }
 
 static gboolean check_expired(const ccesec_eval_ctx *ctx, ccesec_side side, char *text, gsize len)
@@ -172,7 +173,7 @@ static gboolean check_expired(const ccesec_eval_ctx *ctx, ccesec_side side, char
     ccesec_side peer = other_side(side);
     char when[32], label[CCESEC_NAME_MAX];
 
-    if (!has_validity(cert) || ctx->now <= cert->not_after)
+    if (!can_check_validity(ctx, cert) || ctx->now <= cert->not_after)
         return FALSE;
     ccesec_time_to_text(cert->not_after, when, sizeof when);
     ccesec_cert_label(cert, label, sizeof label);
@@ -190,7 +191,7 @@ static gboolean check_not_yet_valid(const ccesec_eval_ctx *ctx, ccesec_side side
     const ccesec_cert *cert = ctx->cert[side];
     char when[32], label[CCESEC_NAME_MAX];
 
-    if (!has_validity(cert) || ctx->now >= cert->not_before)
+    if (!can_check_validity(ctx, cert) || ctx->now >= cert->not_before)
         return FALSE;
     ccesec_time_to_text(cert->not_before, when, sizeof when);
     ccesec_cert_label(cert, label, sizeof label);
@@ -300,7 +301,7 @@ static gboolean check_expiring(const ccesec_eval_ctx *ctx, ccesec_side side, cha
     gint64 window = (gint64)ctx->policy->expiry_warning_days * SECONDS_PER_DAY;
     char when[32], label[CCESEC_NAME_MAX];
 
-    if (window == 0 || !has_validity(cert) || ctx->now > cert->not_after ||
+    if (window == 0 || !can_check_validity(ctx, cert) || ctx->now > cert->not_after ||
         cert->not_after - ctx->now > window)
         return FALSE;
     ccesec_time_to_text(cert->not_after, when, sizeof when);
