@@ -319,7 +319,9 @@ static void stats_free_item(stat_tap_table *table _U_, guint row _U_, guint colu
 void ccesec_stats_register(void)
 {
     static tap_param params[] = {{PARAM_FILTER, "filter", "Filter", NULL, TRUE}};
-    static stat_tap_table_ui table_ui = {REGISTER_STAT_GROUP_GENERIC,
+    /* PACKET_STAT_GROUP_UNSORTED: the Qt GUI lists it in the Statistics menu (GENERIC
+     * tables are given no menu entry in 4.0). */
+    static stat_tap_table_ui table_ui = {REGISTER_PACKET_STAT_GROUP_UNSORTED,
                                          "CCE SIP Signalling Security",
                                          "ccesec",
                                          "ccesec,legs",
