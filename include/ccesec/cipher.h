@@ -29,9 +29,9 @@ enum {
     CCESEC_CIPHER_ANON = 1u << 1,     /* no authentication: _anon_ */
     CCESEC_CIPHER_EXPORT = 1u << 2,
     CCESEC_CIPHER_RC4 = 1u << 3,
-    CCESEC_CIPHER_DES = 1u << 4, /* DES, 3DES, DES40 */
-    CCESEC_CIPHER_MD5 = 1u << 5, /* MD5 MAC */
-    CCESEC_CIPHER_RSA_KEX = 1u << 6, /* RSA key transport: no forward secrecy */
+    CCESEC_CIPHER_DES = 1u << 4,      /* DES, 3DES, DES40 */
+    CCESEC_CIPHER_MD5 = 1u << 5,      /* MD5 MAC */
+    CCESEC_CIPHER_RSA_KEX = 1u << 6,  /* RSA key transport: no forward secrecy */
     CCESEC_CIPHER_CBC_SHA1 = 1u << 7, /* CBC mode with HMAC-SHA1 */
     CCESEC_CIPHER_UNKNOWN = 1u << 8   /* not in the table */
 };

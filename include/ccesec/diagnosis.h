@@ -15,7 +15,7 @@ G_BEGIN_DECLS
 /* Context of a fatal alert. */
 typedef struct {
     guint8 alert_desc;
-    ccesec_role sender;          /* the side that sent the alert */
+    ccesec_role sender; /* the side that sent the alert */
     ccesec_role receiver;
     gboolean sender_is_client;
     const char *receiver_cert_name; /* CN of the certificate the receiver presented, or NULL */

@@ -38,9 +38,9 @@ typedef enum { CCESEC_CLIENT = 0, CCESEC_SERVER = 1 } ccesec_side;
  * by pointer (the dissector shares one parsed copy between connections). */
 typedef struct {
     ccesec_transport transport;
-    gboolean sip_in_clear;   /* a SIP message seen unencrypted */
-    gboolean sip_decrypted;  /* SIP seen inside TLS (a key log was given) */
-    gboolean tls_seen;       /* any TLS record */
+    gboolean sip_in_clear;  /* a SIP message seen unencrypted */
+    gboolean sip_decrypted; /* SIP seen inside TLS (a key log was given) */
+    gboolean tls_seen;      /* any TLS record */
     gboolean client_hello;
     gboolean server_hello;
     guint16 version; /* negotiated: ServerHello supported_versions, else its version; 0 = unknown */
@@ -51,10 +51,10 @@ typedef struct {
     gboolean alert_fatal;         /* first fatal alert in clear */
     guint8 alert_desc;
     ccesec_side alert_sender;
-    gboolean fin[2]; /* FIN by side */
-    gboolean rst[2]; /* RST by side */
-    gboolean cert_request;      /* server sent CertificateRequest */
-    gboolean client_cert_empty; /* client answered the request with no certificate */
+    gboolean fin[2];                /* FIN by side */
+    gboolean rst[2];                /* RST by side */
+    gboolean cert_request;          /* server sent CertificateRequest */
+    gboolean client_cert_empty;     /* client answered the request with no certificate */
     const ccesec_cert *server_cert; /* NULL when not seen (TLS 1.3 without keys, resumption) */
     const ccesec_cert *client_cert;
     gboolean server_cert_unparsed; /* a certificate was seen but could not be parsed */
@@ -63,7 +63,7 @@ typedef struct {
 /* Who the two ends are. */
 typedef struct {
     ccesec_role role[2];
-    const char *address[2];         /* textual address */
+    const char *address[2]; /* textual address */
     guint16 port[2];
     const char *expected_name[2];   /* from the roles table, or NULL */
     const char *expected_sha256[2]; /* from the roles table, or NULL (hex, any format) */
@@ -88,12 +88,12 @@ typedef enum {
 typedef enum {
     CCESEC_FIND_SECURE = 0,
     CCESEC_FIND_PLAINTEXT,
-    CCESEC_FIND_ALERT,            /* fatal alert before the handshake completed */
-    CCESEC_FIND_CLOSED_EARLY,     /* FIN/RST before completion, no alert */
-    CCESEC_FIND_UNVERIFIED,       /* TLS without its handshake in the capture */
+    CCESEC_FIND_ALERT,        /* fatal alert before the handshake completed */
+    CCESEC_FIND_CLOSED_EARLY, /* FIN/RST before completion, no alert */
+    CCESEC_FIND_UNVERIFIED,   /* TLS without its handshake in the capture */
     CCESEC_FIND_WEAK_VERSION,
     CCESEC_FIND_WEAK_CIPHER,
-    CCESEC_FIND_LEGACY_CIPHER,    /* note: RSA key transport / CBC-SHA1, default policy */
+    CCESEC_FIND_LEGACY_CIPHER, /* note: RSA key transport / CBC-SHA1, default policy */
     CCESEC_FIND_NAME_MISMATCH,
     CCESEC_FIND_PIN_MISMATCH,
     CCESEC_FIND_CERT_EXPIRED,
@@ -119,8 +119,8 @@ typedef struct {
 typedef struct {
     ccesec_status status;
     gboolean handshake_complete;
-    ccesec_severity severity; /* of the status: secure chat, unverified note, weak warn,
-                                 failed and plaintext error */
+    ccesec_severity severity;     /* of the status: secure chat, unverified note, weak warn,
+                                     failed and plaintext error */
     char reason[CCESEC_TEXT_MAX]; /* one readable sentence; "" while pending */
     guint n_findings;
     ccesec_finding findings[CCESEC_FINDINGS_MAX]; /* status finding first, then checks */

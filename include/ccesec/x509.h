@@ -11,8 +11,8 @@
 
 G_BEGIN_DECLS
 
-#define CCESEC_NAME_MAX  128 /* bytes kept of one name, including the NUL */
-#define CCESEC_SAN_MAX   4   /* SAN entries kept per kind */
+#define CCESEC_NAME_MAX   128 /* bytes kept of one name, including the NUL */
+#define CCESEC_SAN_MAX    4   /* SAN entries kept per kind */
 #define CCESEC_SHA256_LEN 32
 
 typedef enum {
@@ -42,8 +42,8 @@ typedef struct {
     char subject_cn[CCESEC_NAME_MAX];
     char issuer_cn[CCESEC_NAME_MAX];
     char san_dns[CCESEC_SAN_MAX][CCESEC_NAME_MAX];
-    guint n_san_dns;          /* entries stored (<= CCESEC_SAN_MAX) */
-    guint n_san_dns_total;    /* entries present in the certificate */
+    guint n_san_dns;                 /* entries stored (<= CCESEC_SAN_MAX) */
+    guint n_san_dns_total;           /* entries present in the certificate */
     char san_ip[CCESEC_SAN_MAX][48]; /* textual IPv4/IPv6 */
     guint n_san_ip;
     gboolean subject_cn_truncated;
@@ -51,9 +51,9 @@ typedef struct {
     gint64 not_after;
     gboolean self_signed; /* subject Name DER equals issuer Name DER */
     ccesec_key_type key_type;
-    guint key_bits;          /* RSA modulus bits, EC field bits (256 for P-256) */
+    guint key_bits; /* RSA modulus bits, EC field bits (256 for P-256) */
     ccesec_sig_hash sig_hash;
-    char sig_alg[48];        /* "sha256WithRSAEncryption", "ecdsa-with-SHA256", or dotted OID */
+    char sig_alg[48]; /* "sha256WithRSAEncryption", "ecdsa-with-SHA256", or dotted OID */
     guint8 sha256[CCESEC_SHA256_LEN]; /* fingerprint of the whole DER */
 } ccesec_cert;
 

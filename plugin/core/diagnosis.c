@@ -425,7 +425,7 @@ void ccesec_advice_enable_tls(ccesec_role client, ccesec_role server, guint16 tl
     char port[8];
     text_out out;
 
-    g_snprintf(port, sizeof port, "%u", tls_port ? tls_port : 5061);
+    g_snprintf(port, sizeof port, "%u", (guint)(tls_port ? tls_port : 5061));
     vars_set(&vars, "port", port);
     text_init(&out, buf, buf_len);
     fill_template(&out, find_leg_advice(client, server), &vars);
