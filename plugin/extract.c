@@ -246,9 +246,10 @@ void ccesec_extract(proto_tree *tree, packet_info *pinfo, ccesec_packet_obs *obs
     for_each_item(tree, F_TLS_OPAQUE_TYPE, visit_opaque_type, obs);
     if (obs->encrypted_records == 0)
         obs->encrypted_records = obs->app_data_types;
-    if (!obs->tls && !proto_is_frame_protocol(pinfo->layers, "tls"))
+    /* Only real records count: bytes the TLS dissector could not read as a record (noise on
+     * a SIP port) leave the connection unclassified. */
+    if (!obs->tls)
         return;
-    obs->tls = TRUE;
     for_each_item(tree, F_TLS_HS_TYPE, visit_handshake_type, obs);
     extract_server_hello(tree, obs);
     extract_alert(tree, obs);
