@@ -107,9 +107,13 @@ const char *ccesec_conn_address_text(const ccesec_conn *conn, ccesec_side side);
 
 /* ---- fields.c ---- */
 void ccesec_fields_register(void);
+/* Adds the ccesec tree; returns the status item, where expert items attach. */
+proto_item *ccesec_fields_add(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
+                              const ccesec_conn *conn);
 /* report_mask: bit n = report finding code n here (bit CCESEC_UNKNOWN_ROLE_SLOT: the
- * no-role note); the texts come from verdict. */
-void ccesec_fields_add(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, ccesec_conn *conn,
+ * no-role note); the texts come from verdict. Works with a NULL item: the GUI's Expert
+ * Information dialog re-reads the file without a tree. */
+void ccesec_expert_add(packet_info *pinfo, proto_item *item, const ccesec_conn *conn,
                        const ccesec_verdict *verdict, guint32 report_mask);
 
 /* ---- stats.c ---- */

@@ -305,8 +305,8 @@ static void add_unknown_role_note(packet_info *pinfo, proto_item *item, const cc
     }
 }
 
-void ccesec_fields_add(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, ccesec_conn *conn,
-                       const ccesec_verdict *verdict, guint32 report_mask)
+proto_item *ccesec_fields_add(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
+                              const ccesec_conn *conn)
 {
     const char *status = ccesec_status_name(conn->status);
     proto_item *root = proto_tree_add_item(tree, proto_ccesec, tvb, 0, 0, ENC_NA);
@@ -323,7 +323,13 @@ void ccesec_fields_add(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, cces
     if (conn->reason[0])
         add_string(sub, hf_reason, tvb, conn->reason);
     add_tls(sub, tvb, pinfo, conn);
-    add_expert(pinfo, status_item, verdict, report_mask);
+    return status_item;
+}
+
+void ccesec_expert_add(packet_info *pinfo, proto_item *item, const ccesec_conn *conn,
+                       const ccesec_verdict *verdict, guint32 report_mask)
+{
+    add_expert(pinfo, item, verdict, report_mask);
     if (report_mask & (1u << CCESEC_UNKNOWN_ROLE_SLOT))
-        add_unknown_role_note(pinfo, status_item, conn);
+        add_unknown_role_note(pinfo, item, conn);
 }

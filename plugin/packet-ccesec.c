@@ -107,8 +107,9 @@ static int dissect_ccesec(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, v
                                                 : first_pass(pinfo, tree, &verdict, &report_mask);
     if (!conn || !conn->classified)
         return 0;
-    if (tree)
-        ccesec_fields_add(tvb, pinfo, tree, conn, &verdict, report_mask);
+    proto_item *status_item = tree ? ccesec_fields_add(tvb, pinfo, tree, conn) : NULL;
+    if (report_mask)
+        ccesec_expert_add(pinfo, status_item, conn, &verdict, report_mask);
     tap_queue_packet(ccesec_tap, pinfo, conn);
     return tvb_captured_length(tvb);
 }
