@@ -68,8 +68,8 @@ typedef struct {
 } ccesec_packet_obs;
 
 void ccesec_extract_register_wanted(dissector_handle_t handle);
-/* TRUE when the packet carries SIP or TLS at all (cheap: protocol layers only). */
-gboolean ccesec_packet_has_sip_or_tls(packet_info *pinfo);
+/* TRUE when the packet carries SIP, in clear or decrypted (cheap: protocol layers only). */
+gboolean ccesec_packet_has_sip(packet_info *pinfo);
 void ccesec_extract(proto_tree *tree, packet_info *pinfo, ccesec_packet_obs *obs);
 
 /* ---- conn.c ---- */

@@ -4,8 +4,8 @@
  * of a Cisco Contact Center Enterprise deployment with its leg (CUBE-CVP, CVP-VVB,
  * CVP-CUCM, CUBE-CUCM, PHONE-CUCM) and whether TLS really protects it.
  *
- * It runs after every packet. A packet that is neither on a SIP port nor SIP/TLS between
- * two configured components leaves at once. On the first pass the packet's facts fold into
+ * It runs after every packet. A packet that is neither on a SIP port nor SIP between two
+ * configured components leaves at once. On the first pass the packet's facts fold into
  * its connection and, when they change something, the verdict is computed again; later
  * passes (GUI clicks, tshark -2) show the connection's final state.
  */
@@ -30,8 +30,9 @@ static gboolean is_candidate(packet_info *pinfo)
         return FALSE;
     if (on_sip_port(pinfo))
         return TRUE;
-    /* Off the SIP ports: only SIP or TLS between two components of the roles table. */
-    return ccesec_packet_has_sip_or_tls(pinfo) && ccesec_conn_between_known_roles(pinfo);
+    /* Off the SIP ports, SIP between two components of the roles table. Not TLS alone: CVP
+     * and VVB also speak VXML over HTTPS, which is not signalling. */
+    return ccesec_packet_has_sip(pinfo) && ccesec_conn_between_known_roles(pinfo);
 }
 
 /* Findings that appear for the first time: remember their frame, report them here. */
