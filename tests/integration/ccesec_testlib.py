@@ -4,6 +4,7 @@ import glob
 import json
 import os
 import sys
+import unittest
 import xml.etree.ElementTree as ET
 
 REPO = os.environ.get("CCESEC_SOURCE_DIR") or os.path.dirname(
@@ -93,3 +94,15 @@ def by_connection(packets):
     for packet in packets:
         conns.setdefault(int(packet.get("ccesec.conn")), []).append(packet)
     return conns
+
+
+class SandboxTestCase(unittest.TestCase):
+    """A test class sharing one tshark sandbox with the plugin (self.sandbox)."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.sandbox = ccesec_tshark.Tshark(plugin_path())
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.sandbox.close()

@@ -7,8 +7,8 @@ connection."""
 import os
 import unittest
 
-from ccesec_testlib import (CAPTURES, by_connection, ccesec_tshark, dissect, endpoint,
-                            expectations, plugin_path)
+from ccesec_testlib import (CAPTURES, by_connection, dissect, endpoint, expectations,
+                            SandboxTestCase)
 
 # Fields that describe the connection: with -2 every packet of it shows the same values.
 CONNECTION_FIELDS = ["ccesec.leg", "ccesec.client.role", "ccesec.server.role",
@@ -22,10 +22,10 @@ STATUS_FINDINGS = {"alert", "closed_early", "weak_version", "weak_cipher", "name
                    "cert_expired", "client_cert_missing", "weak_key", "weak_signature"}
 
 
-class PluginOnBundledCaptures(unittest.TestCase):
+class PluginOnBundledCaptures(SandboxTestCase):
     @classmethod
     def setUpClass(cls):
-        cls.sandbox = ccesec_tshark.Tshark(plugin_path())
+        super().setUpClass()
         cls.cases = list(expectations())
         cls.results = {}
         for name, expect in cls.cases:
@@ -34,10 +34,6 @@ class PluginOnBundledCaptures(unittest.TestCase):
             cls.results[name] = {
                 two_pass: by_connection(dissect(cls.sandbox, capture, two_pass, keylog=keylog)[0])
                 for two_pass in (True, False)}
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.sandbox.close()
 
     def find_connection(self, conns, expected):
         client = endpoint(expected["client"], expected["client_port"])

@@ -6,8 +6,8 @@ import os
 import tempfile
 import unittest
 
-from ccesec_testlib import (CAPTURES, REAL_CAPTURES, ROLES, by_connection, ccesec_tshark,
-                            dissect, plugin_path)
+from ccesec_testlib import (CAPTURES, REAL_CAPTURES, ROLES, by_connection, dissect,
+                            SandboxTestCase)
 
 
 def statuses(packets):
@@ -19,15 +19,7 @@ def experts(packets):
     return {name for packet in packets for name, _ in packet.experts}
 
 
-class Preferences(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.sandbox = ccesec_tshark.Tshark(plugin_path())
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.sandbox.close()
-
+class Preferences(SandboxTestCase):
     def run_capture(self, name, roles=ROLES, extra=()):
         return dissect(self.sandbox, os.path.join(CAPTURES, name), roles=roles, extra=extra)[0]
 

@@ -6,7 +6,7 @@ import glob
 import os
 import unittest
 
-from ccesec_testlib import REAL_CAPTURES, by_connection, ccesec_tshark, dissect, plugin_path
+from ccesec_testlib import REAL_CAPTURES, by_connection, dissect, SandboxTestCase
 
 # Watch TLS on the ports these captures use, so their handshakes get a verdict.
 PORTS = ["-o", "ccesec.tls_ports:443,4433,5061,8400,8443"]
@@ -29,15 +29,7 @@ ALERTS = {
 
 
 @unittest.skipUnless(os.path.isdir(REAL_CAPTURES), "no real captures at " + REAL_CAPTURES)
-class RealCaptures(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.sandbox = ccesec_tshark.Tshark(plugin_path())
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.sandbox.close()
-
+class RealCaptures(SandboxTestCase):
     def captures(self):
         return sorted(p for p in glob.glob(os.path.join(REAL_CAPTURES, "*"))
                       if p.endswith((".pcap", ".cap", ".pcapng")))

@@ -6,7 +6,7 @@ import os
 import tempfile
 import unittest
 
-from ccesec_testlib import CAPTURES, by_connection, ccesec_tshark, dissect, plugin_path
+from ccesec_testlib import CAPTURES, by_connection, dissect, SandboxTestCase
 
 CAPTURE = os.path.join(CAPTURES, "02-cvp-cucm-clear-tcp.pcapng")
 
@@ -18,15 +18,7 @@ def roles_of(packets):
             for p in by_connection(packets).values()}
 
 
-class RolesConfiguration(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.sandbox = ccesec_tshark.Tshark(plugin_path())
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.sandbox.close()
-
+class RolesConfiguration(SandboxTestCase):
     def test_bad_rows_named_good_rows_apply(self):
         with tempfile.NamedTemporaryFile("w", suffix=".csv", delete=False) as handle:
             handle.write("# site\n198.18.133.3,cucm\nnot-an-ip,CVP\n198.18.133.13,ROUTER\n"

@@ -5,7 +5,7 @@ and one verdict line per expected leg, for every bundled capture, in one pass an
 import os
 import unittest
 
-from ccesec_testlib import CAPTURES, ROLES, ccesec_tshark, endpoint, expectations, plugin_path
+from ccesec_testlib import CAPTURES, ROLES, endpoint, expectations, SandboxTestCase
 
 EXPECTED_LEGS = ["CUBE-CVP", "CVP-VVB", "CVP-CUCM", "CUBE-CUCM", "PHONE-CUCM"]
 COLUMNS = ["conn", "leg", "client_role", "client", "server_role", "server", "transport",
@@ -31,15 +31,7 @@ def leg_verdict(connections, leg):
     return "secure" if all(c["status"] == "secure" for c in on_leg) else "NOT secure"
 
 
-class StatsTable(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.sandbox = ccesec_tshark.Tshark(plugin_path())
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.sandbox.close()
-
+class StatsTable(SandboxTestCase):
     def table(self, capture, two_pass):
         args = ["-n", "-q", "-r", self.sandbox.input(capture), "-z", "ccesec,legs",
                 "-o", "ccesec.roles_file:" + self.sandbox.input(ROLES)]
