@@ -77,23 +77,26 @@ void ccesec_extract(proto_tree *tree, packet_info *pinfo, ccesec_packet_obs *obs
 
 typedef struct ccesec_conn {
     guint32 number;
-    address addr[2]; /* [CCESEC_CLIENT], [CCESEC_SERVER]; file scope */
+    ccesec_addr addr[2]; /* [CCESEC_CLIENT], [CCESEC_SERVER], inline: no allocation */
     guint32 port[2];
     ccesec_conn_facts facts;
     const ccesec_role_entry *config[2]; /* roles table rows, or NULL */
     ccesec_status status;               /* as of the last evaluation */
     const char *reason;                 /* file scope, "" while pending */
-    /* Frame that first reported each finding (0 = not yet); the extra last slot is the
-     * "endpoint with no role" note. */
-    guint32 finding_frame[CCESEC_UNKNOWN_ROLE_SLOT + 1];
+    /* Findings already reported (bit = finding code; bit CCESEC_UNKNOWN_ROLE_SLOT: the
+     * "endpoint with no role" note). The frame that reported them keeps the same bits as
+     * per-frame data, so later passes report them there again. */
+    guint32 reported;
     guint32 packets;
     nstime_t first_seen, last_seen; /* relative to the first packet of the capture */
     gboolean classified;            /* SIP or TLS seen: fields are shown from then on */
 } ccesec_conn;
 
 void ccesec_conn_init(void); /* per file */
-/* The connection this packet belongs to, creating it on the first pass. NULL = not ours. */
+/* The connection of this packet, created on the first pass. */
 ccesec_conn *ccesec_conn_for_packet(packet_info *pinfo, const ccesec_packet_obs *obs);
+/* On later passes: the connection of this packet, or NULL when it has none. */
+ccesec_conn *ccesec_conn_find(packet_info *pinfo);
 /* Both addresses have a row in the roles table. */
 gboolean ccesec_conn_between_known_roles(packet_info *pinfo);
 ccesec_side ccesec_conn_side(const ccesec_conn *conn, packet_info *pinfo);

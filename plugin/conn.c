@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Per-connection state. Each SIP signalling connection (a TCP connection or a UDP flow) gets
- * one fixed-size ccesec_conn in wmem file scope, attached to its conversation; every packet
- * of it points at it through per-frame proto data, so later passes find the same state
- * without looking anything up. Certificates are parsed once per fingerprint and shared.
+ * one fixed-size ccesec_conn in wmem file scope, attached to its conversation, where later
+ * passes find it again. Nothing is kept per packet, and what several connections share is
+ * kept once: the text and learned role of an address, a parsed certificate per fingerprint.
  */
 #include <epan/conversation.h>
 #include <epan/proto_data.h>
@@ -13,23 +13,24 @@
 #include "ccesec/legs.h"
 #include "ccesec/x509.h"
 
-/* Role an address taught us (certificate or SIP header), shared by its connections. */
+/* What is known of an address, shared by all its connections: its text, and the role it
+ * taught us (certificate or SIP header). */
 typedef struct {
+    const char *text;
     ccesec_role role;
     ccesec_role_source source;
-} learned_role;
+} address_info;
 
 typedef struct {
     ccesec_conn conn;
-    learned_role *learned[2];
-    const char *address_text[2];
+    address_info *end[2];
 } conn_state;
 
 #define MAX_CERT_BYTES (256 * 1024) /* larger "certificates" are reported, not parsed */
 
 static guint32 conn_count;
-static wmem_map_t *learned_roles; /* address text -> learned_role */
-static wmem_map_t *cert_cache;    /* sha256 -> ccesec_cert */
+static wmem_map_t *addresses;  /* address text -> address_info */
+static wmem_map_t *cert_cache; /* sha256 -> ccesec_cert */
 
 static guint sha256_hash(gconstpointer key)
 {
@@ -46,18 +47,25 @@ static gboolean sha256_equal(gconstpointer a, gconstpointer b)
 void ccesec_conn_init(void)
 {
     conn_count = 0;
-    learned_roles = wmem_map_new(wmem_file_scope(), g_str_hash, g_str_equal);
+    addresses = wmem_map_new(wmem_file_scope(), g_str_hash, g_str_equal);
     cert_cache = wmem_map_new(wmem_file_scope(), sha256_hash, sha256_equal);
+}
+
+static gboolean to_ccesec_addr(const address *addr, ccesec_addr *out)
+{
+    if (addr->type == AT_IPv4 && addr->len == 4)
+        ccesec_addr_from_ipv4(out, (const guint8 *)addr->data);
+    else if (addr->type == AT_IPv6 && addr->len == 16)
+        ccesec_addr_from_ipv6(out, (const guint8 *)addr->data);
+    else
+        return FALSE;
+    return TRUE;
 }
 
 static const ccesec_role_entry *config_for(const address *addr)
 {
     ccesec_addr key;
-    if (addr->type == AT_IPv4 && addr->len == 4)
-        ccesec_addr_from_ipv4(&key, (const guint8 *)addr->data);
-    else if (addr->type == AT_IPv6 && addr->len == 16)
-        ccesec_addr_from_ipv6(&key, (const guint8 *)addr->data);
-    else
+    if (!to_ccesec_addr(addr, &key))
         return NULL;
     return ccesec_role_table_lookup(ccesec_settings_get()->roles, &key);
 }
@@ -67,14 +75,16 @@ gboolean ccesec_conn_between_known_roles(packet_info *pinfo)
     return config_for(&pinfo->src) != NULL && config_for(&pinfo->dst) != NULL;
 }
 
-static learned_role *learned_for(const char *address_text)
+static address_info *address_info_for(packet_info *pinfo, const address *addr)
 {
-    learned_role *learned = (learned_role *)wmem_map_lookup(learned_roles, address_text);
-    if (!learned) {
-        learned = wmem_new0(wmem_file_scope(), learned_role);
-        wmem_map_insert(learned_roles, address_text, learned);
+    const char *text = address_to_str(pinfo->pool, addr);
+    address_info *info = (address_info *)wmem_map_lookup(addresses, text);
+    if (!info) {
+        info = wmem_new0(wmem_file_scope(), address_info);
+        info->text = wmem_strdup(wmem_file_scope(), text);
+        wmem_map_insert(addresses, info->text, info);
     }
-    return learned;
+    return info;
 }
 
 static gboolean is_service_port(guint32 port)
@@ -99,21 +109,23 @@ static gboolean sender_is_client(packet_info *pinfo, const ccesec_packet_obs *ob
     return TRUE;
 }
 
-static void set_end(conn_state *state, ccesec_side side, const address *addr, guint32 port)
+static void set_end(conn_state *state, packet_info *pinfo, ccesec_side side, const address *addr,
+                    guint32 port)
 {
-    copy_address_wmem(wmem_file_scope(), &state->conn.addr[side], addr);
+    to_ccesec_addr(addr, &state->conn.addr[side]);
     state->conn.port[side] = port;
-    state->address_text[side] = address_to_str(wmem_file_scope(), addr);
     state->conn.config[side] = config_for(addr);
-    state->learned[side] = learned_for(state->address_text[side]);
+    state->end[side] = address_info_for(pinfo, addr);
 }
 
 static conn_state *conn_new(packet_info *pinfo, const ccesec_packet_obs *obs)
 {
     conn_state *state = wmem_new0(wmem_file_scope(), conn_state);
     gboolean client_sends = sender_is_client(pinfo, obs);
-    set_end(state, client_sends ? CCESEC_CLIENT : CCESEC_SERVER, &pinfo->src, pinfo->srcport);
-    set_end(state, client_sends ? CCESEC_SERVER : CCESEC_CLIENT, &pinfo->dst, pinfo->destport);
+    set_end(state, pinfo, client_sends ? CCESEC_CLIENT : CCESEC_SERVER, &pinfo->src,
+            pinfo->srcport);
+    set_end(state, pinfo, client_sends ? CCESEC_SERVER : CCESEC_CLIENT, &pinfo->dst,
+            pinfo->destport);
     state->conn.number = ++conn_count;
     state->conn.reason = "";
     state->conn.facts.transport =
@@ -124,22 +136,27 @@ static conn_state *conn_new(packet_info *pinfo, const ccesec_packet_obs *obs)
 
 ccesec_conn *ccesec_conn_for_packet(packet_info *pinfo, const ccesec_packet_obs *obs)
 {
-    if (PINFO_FD_VISITED(pinfo))
-        return (ccesec_conn *)p_get_proto_data(wmem_file_scope(), pinfo, proto_ccesec, 0);
     conversation_t *conversation = find_or_create_conversation(pinfo);
     conn_state *state = (conn_state *)conversation_get_proto_data(conversation, proto_ccesec);
     if (!state) {
         state = conn_new(pinfo, obs);
         conversation_add_proto_data(conversation, proto_ccesec, state);
     }
-    p_add_proto_data(wmem_file_scope(), pinfo, proto_ccesec, 0, state);
     return &state->conn;
+}
+
+ccesec_conn *ccesec_conn_find(packet_info *pinfo)
+{
+    conversation_t *conversation = find_conversation_pinfo(pinfo, 0);
+    return conversation ? (ccesec_conn *)conversation_get_proto_data(conversation, proto_ccesec)
+                        : NULL;
 }
 
 ccesec_side ccesec_conn_side(const ccesec_conn *conn, packet_info *pinfo)
 {
-    if (pinfo->srcport == conn->port[CCESEC_CLIENT] &&
-        addresses_equal(&pinfo->src, &conn->addr[CCESEC_CLIENT]))
+    ccesec_addr src;
+    if (pinfo->srcport == conn->port[CCESEC_CLIENT] && to_ccesec_addr(&pinfo->src, &src) &&
+        memcmp(&src, &conn->addr[CCESEC_CLIENT], sizeof src) == 0)
         return CCESEC_CLIENT;
     return CCESEC_SERVER;
 }
@@ -152,9 +169,9 @@ ccesec_role ccesec_conn_role(const ccesec_conn *conn, ccesec_side side, ccesec_r
     if (conn->config[side]) {
         role = conn->config[side]->role;
         source = CCESEC_SRC_CONFIG;
-    } else if (state->learned[side]) {
-        role = state->learned[side]->role;
-        source = state->learned[side]->source;
+    } else {
+        role = state->end[side]->role;
+        source = state->end[side]->source;
     }
     if (src)
         *src = source;
@@ -169,14 +186,14 @@ const char *ccesec_conn_leg(const ccesec_conn *conn)
 
 const char *ccesec_conn_address_text(const ccesec_conn *conn, ccesec_side side)
 {
-    return ((const conn_state *)conn)->address_text[side];
+    return ((const conn_state *)conn)->end[side]->text;
 }
 
 /* A weaker source never overrides a stronger one; returns TRUE when the role changed. */
 static gboolean learn_role(conn_state *state, ccesec_side side, ccesec_role role,
                            ccesec_role_source source)
 {
-    learned_role *learned = state->learned[side];
+    address_info *learned = state->end[side];
     if (role == CCESEC_ROLE_UNKNOWN || !ccesec_role_should_replace(learned->source, source))
         return FALSE;
     gboolean changed = learned->role != role;

@@ -242,7 +242,7 @@ static void add_roles(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const
         ccesec_role role = ccesec_conn_role(conn, (ccesec_side)side, &source);
         const char *address = ccesec_conn_address_text(conn, (ccesec_side)side);
         const char *endpoint =
-            conn->addr[side].type == AT_IPv6
+            conn->addr[side].family == 6
                 ? wmem_strdup_printf(pinfo->pool, "[%s]:%u", address, conn->port[side])
                 : wmem_strdup_printf(pinfo->pool, "%s:%u", address, conn->port[side]);
         add_string(tree, *role_hf[side], tvb, ccesec_role_name(role));

@@ -35,65 +35,58 @@ static gboolean is_candidate(packet_info *pinfo)
     return ccesec_packet_has_sip(pinfo) && ccesec_conn_between_known_roles(pinfo);
 }
 
-/* Findings that appear for the first time: remember their frame, report them here. */
-static guint32 record_new_findings(ccesec_conn *conn, const ccesec_verdict *verdict, guint32 frame)
+/* Findings that appear for the first time are reported on this packet; the packet keeps
+ * their bits (per-frame data, only on such packets) for later passes. */
+static guint32 record_new_findings(packet_info *pinfo, ccesec_conn *conn,
+                                   const ccesec_verdict *verdict)
 {
     guint32 mask = 0;
-    for (guint i = 0; i < verdict->n_findings; i++) {
-        ccesec_finding_code code = verdict->findings[i].code;
-        if (conn->finding_frame[code] == 0) {
-            conn->finding_frame[code] = frame;
-            mask |= 1u << code;
-        }
-    }
+    for (guint i = 0; i < verdict->n_findings; i++)
+        mask |= 1u << verdict->findings[i].code;
     gboolean some_role_unknown =
         ccesec_conn_role(conn, CCESEC_CLIENT, NULL) == CCESEC_ROLE_UNKNOWN ||
         ccesec_conn_role(conn, CCESEC_SERVER, NULL) == CCESEC_ROLE_UNKNOWN;
-    if (mask && some_role_unknown && conn->finding_frame[CCESEC_UNKNOWN_ROLE_SLOT] == 0) {
-        conn->finding_frame[CCESEC_UNKNOWN_ROLE_SLOT] = frame;
+    if (mask && some_role_unknown)
         mask |= 1u << CCESEC_UNKNOWN_ROLE_SLOT;
+    mask &= ~conn->reported;
+    if (mask) {
+        conn->reported |= mask;
+        p_add_proto_data(wmem_file_scope(), pinfo, proto_ccesec, 0, GUINT_TO_POINTER(mask));
     }
     return mask;
 }
 
-static guint32 findings_reported_at(const ccesec_conn *conn, guint32 frame)
-{
-    guint32 mask = 0;
-    for (guint code = 0; code <= CCESEC_UNKNOWN_ROLE_SLOT; code++)
-        if (conn->finding_frame[code] == frame)
-            mask |= 1u << code;
-    return mask;
-}
-
+/* One reason string per connection: the previous one is freed when it changes. */
 static void store_verdict(ccesec_conn *conn, const ccesec_verdict *verdict)
 {
     conn->status = verdict->status;
-    if (strcmp(conn->reason, verdict->reason) != 0)
-        conn->reason = wmem_strdup(wmem_file_scope(), verdict->reason);
+    if (strcmp(conn->reason, verdict->reason) == 0)
+        return;
+    if (conn->reason[0])
+        wmem_free(wmem_file_scope(), (char *)conn->reason);
+    conn->reason = wmem_strdup(wmem_file_scope(), verdict->reason);
 }
 
 static ccesec_conn *first_pass(packet_info *pinfo, proto_tree *tree, ccesec_verdict *verdict,
                                guint32 *report_mask)
 {
-    if (!is_candidate(pinfo))
-        return NULL;
     ccesec_packet_obs obs;
     ccesec_extract(tree, pinfo, &obs);
     ccesec_conn *conn = ccesec_conn_for_packet(pinfo, &obs);
     if (ccesec_conn_update(conn, pinfo, &obs) && conn->classified) {
         ccesec_conn_evaluate(conn, (gint64)pinfo->abs_ts.secs, verdict);
         store_verdict(conn, verdict);
-        *report_mask = record_new_findings(conn, verdict, pinfo->num);
+        *report_mask = record_new_findings(pinfo, conn, verdict);
     }
     return conn;
 }
 
 static ccesec_conn *later_pass(packet_info *pinfo, ccesec_verdict *verdict, guint32 *report_mask)
 {
-    ccesec_conn *conn = (ccesec_conn *)p_get_proto_data(wmem_file_scope(), pinfo, proto_ccesec, 0);
+    ccesec_conn *conn = ccesec_conn_find(pinfo);
     if (!conn)
         return NULL;
-    *report_mask = findings_reported_at(conn, pinfo->num);
+    *report_mask = GPOINTER_TO_UINT(p_get_proto_data(wmem_file_scope(), pinfo, proto_ccesec, 0));
     if (*report_mask)
         ccesec_conn_evaluate(conn, (gint64)pinfo->abs_ts.secs, verdict);
     return conn;
@@ -104,6 +97,8 @@ static int dissect_ccesec(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, v
     ccesec_verdict verdict;
     guint32 report_mask = 0;
     verdict.n_findings = 0;
+    if (!is_candidate(pinfo))
+        return 0;
     ccesec_conn *conn = PINFO_FD_VISITED(pinfo) ? later_pass(pinfo, &verdict, &report_mask)
                                                 : first_pass(pinfo, tree, &verdict, &report_mask);
     if (!conn || !conn->classified)

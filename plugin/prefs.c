@@ -157,21 +157,31 @@ static void register_roles_uat(module_t *module)
 
 static void register_cert_pattern_prefs(module_t *module)
 {
-    static const char *const names[CCESEC_ROLE_COUNT] = {NULL,
-                                                         "cert_names_cube",
-                                                         "cert_names_cvp",
-                                                         "cert_names_vvb",
-                                                         "cert_names_cucm",
-                                                         "cert_names_phone"};
+    static const struct {
+        const char *name;
+        const char *title;
+    } prefs[CCESEC_ROLE_COUNT] = {
+        [CCESEC_ROLE_CUBE] = {"cert_names_cube", "Certificate names of CUBE"},
+        [CCESEC_ROLE_CVP] = {"cert_names_cvp", "Certificate names of CVP"},
+        [CCESEC_ROLE_VVB] = {"cert_names_vvb", "Certificate names of VVB"},
+        [CCESEC_ROLE_CUCM] = {"cert_names_cucm", "Certificate names of CUCM"},
+        [CCESEC_ROLE_PHONE] = {"cert_names_phone", "Certificate names of PHONE"},
+    };
     for (int role = CCESEC_ROLE_CUBE; role < CCESEC_ROLE_COUNT; role++) {
-        char *title = g_strdup_printf("Certificate names of %s", ccesec_role_name(role));
         cert_pattern_prefs[role] = ccesec_default_cert_pattern(role);
         prefs_register_string_preference(
-            module, names[role], title,
+            module, prefs[role].name, prefs[role].title,
             "Comma-separated glob patterns, case-insensitive, matched against the CN and SAN "
             "names of certificates whose address has no configured role",
             &cert_pattern_prefs[role]);
     }
+}
+
+static void free_roles_table(void)
+{
+    ccesec_role_table_free(roles_table);
+    roles_table = NULL;
+    settings.roles = NULL;
 }
 
 void ccesec_prefs_register(void)
@@ -179,6 +189,7 @@ void ccesec_prefs_register(void)
     module_t *module = prefs_register_protocol(proto_ccesec, apply_prefs);
     roles_table = ccesec_role_table_new();
     settings.roles = roles_table;
+    register_shutdown_routine(free_roles_table);
     ccesec_policy_init_defaults(&settings.policy);
     range_convert_str(wmem_epan_scope(), &settings.tls_ports, "5061", 65535);
     range_convert_str(wmem_epan_scope(), &settings.sip_ports, "5060", 65535);

@@ -144,7 +144,7 @@ static const char *time_text(char *buf, gsize len, const nstime_t *t)
 static const char *endpoint_text(char *buf, gsize len, const ccesec_conn *conn, ccesec_side side)
 {
     const char *address = ccesec_conn_address_text(conn, side);
-    if (conn->addr[side].type == AT_IPv6)
+    if (conn->addr[side].family == 6)
         g_snprintf(buf, len, "[%s]:%u", address, conn->port[side]);
     else
         g_snprintf(buf, len, "%s:%u", address, conn->port[side]);
@@ -316,6 +316,20 @@ static void stats_free_item(stat_tap_table *table _U_, guint row _U_, guint colu
         g_free((char *)field->value.string_value);
 }
 
+static stat_tap_table_ui *registered_ui;
+
+static void free_stats(void)
+{
+    if (registered_ui && registered_ui->tables)
+        free_stat_tables(registered_ui);
+    if (row_of_conn)
+        g_hash_table_destroy(row_of_conn);
+    if (tapped_conns)
+        g_ptr_array_free(tapped_conns, TRUE);
+    row_of_conn = NULL;
+    tapped_conns = NULL;
+}
+
 void ccesec_stats_register(void)
 {
     static tap_param params[] = {{PARAM_FILTER, "filter", "Filter", NULL, TRUE}};
@@ -338,4 +352,6 @@ void ccesec_stats_register(void)
                                          0};
     ccesec_tap = register_tap("ccesec");
     register_stat_tap_table_ui(&table_ui);
+    registered_ui = &table_ui;
+    register_shutdown_routine(free_stats);
 }
