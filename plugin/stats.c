@@ -320,8 +320,12 @@ static stat_tap_table_ui *registered_ui;
 
 static void free_stats(void)
 {
-    if (registered_ui && registered_ui->tables)
+    if (registered_ui && registered_ui->tables) {
         free_stat_tables(registered_ui);
+        /* the array holding the tables is made by stat_tap_add_table; nobody else frees it */
+        g_array_free(registered_ui->tables, TRUE);
+        registered_ui->tables = NULL;
+    }
     if (row_of_conn)
         g_hash_table_destroy(row_of_conn);
     if (tapped_conns)
