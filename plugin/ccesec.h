@@ -65,6 +65,7 @@ typedef struct {
     guint8 alert_desc;
     field_info *first_cert;     /* first tls.handshake.certificate in the packet */
     gboolean empty_certificate; /* a Certificate message with no certificates */
+    gboolean tls_undecoded;     /* payload starts like a TLS record, decoded as something else */
 } ccesec_packet_obs;
 
 void ccesec_extract_register_wanted(dissector_handle_t handle);

@@ -297,7 +297,11 @@ gboolean ccesec_conn_update(ccesec_conn *conn, packet_info *pinfo, const ccesec_
     }
     conn->facts.fin[side] |= obs->fin;
     conn->facts.rst[side] |= obs->rst;
-    conn->classified |= obs->sip || obs->tls;
+    if (obs->tls_undecoded) {
+        conn->facts.tls_undecoded = TRUE;
+        conn->facts.transport = CCESEC_TRANSPORT_TLS;
+    }
+    conn->classified |= obs->sip || obs->tls || obs->tls_undecoded;
     return roles_changed || memcmp(&before, &conn->facts, sizeof before) != 0;
 }
 

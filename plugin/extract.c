@@ -29,6 +29,7 @@ typedef enum {
     F_TLS_ALERT_DESC,
     F_TLS_CERTIFICATE,
     F_TLS_CERTIFICATES_LENGTH,
+    F_TCP_PAYLOAD,
     F_COUNT
 } field_key;
 
@@ -48,6 +49,7 @@ static const char *const field_names[F_COUNT] = {
     "tls.alert_message.desc",
     "tls.handshake.certificate",
     "tls.handshake.certificates_length",
+    "tcp.payload",
 };
 
 static int field_ids[F_COUNT][MAX_IDS_PER_NAME];
@@ -251,6 +253,23 @@ static void extract_alert(proto_tree *tree, ccesec_packet_obs *obs)
     }
 }
 
+/* A TLS record header: content type 20..23, version 3.x. */
+static gboolean looks_like_tls_record(field_info *fi)
+{
+    if (!fi->ds_tvb || fi->length < 5 || !tvb_bytes_exist(fi->ds_tvb, fi->start, 3))
+        return FALSE;
+    guint8 type = tvb_get_guint8(fi->ds_tvb, fi->start);
+    return type >= 20 && type <= 23 && tvb_get_guint8(fi->ds_tvb, fi->start + 1) == 3 &&
+           tvb_get_guint8(fi->ds_tvb, fi->start + 2) <= 4;
+}
+
+/* TLS on a SIP port that Wireshark gives to its SIP dissector (5060) is decoded as neither:
+ * recognise it by its first bytes, so the connection is not silently missed. */
+static void visit_payload(field_info *fi, ccesec_packet_obs *obs)
+{
+    obs->tls_undecoded |= looks_like_tls_record(fi);
+}
+
 void ccesec_extract(proto_tree *tree, packet_info *pinfo, ccesec_packet_obs *obs)
 {
     memset(obs, 0, sizeof *obs);
@@ -264,8 +283,11 @@ void ccesec_extract(proto_tree *tree, packet_info *pinfo, ccesec_packet_obs *obs
         obs->encrypted_records = obs->app_data_types;
     /* Only real records count: bytes the TLS dissector could not read as a record (noise on
      * a SIP port) leave the connection unclassified. */
-    if (!obs->tls)
+    if (!obs->tls) {
+        if (!obs->sip)
+            for_each_item(tree, F_TCP_PAYLOAD, visit_payload, obs);
         return;
+    }
     for_each_item(tree, F_TLS_HS_TYPE, visit_handshake_type, obs);
     extract_server_hello(tree, obs);
     extract_alert(tree, obs);

@@ -58,6 +58,8 @@ typedef struct {
     const ccesec_cert *server_cert; /* NULL when not seen (TLS 1.3 without keys, resumption) */
     const ccesec_cert *client_cert;
     gboolean server_cert_unparsed; /* a certificate was seen but could not be parsed */
+    gboolean tls_undecoded;        /* TLS record bytes that Wireshark decoded as something else (TLS
+                                      on 5060, a port it gives to SIP) */
 } ccesec_conn_facts;
 
 /* Who the two ends are. */

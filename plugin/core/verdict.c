@@ -309,6 +309,18 @@ static void unverified_text(const ccesec_eval_ctx *ctx, char *buf, gsize len)
                ctx->role_word[CCESEC_CLIENT]);
 }
 
+/* TLS on a port Wireshark gives to another protocol: the bytes are there, the handshake is
+ * not decoded. */
+static void undecoded_text(const ccesec_eval_ctx *ctx, char *buf, gsize len)
+{
+    guint port = ctx->peers->port[CCESEC_SERVER];
+    g_snprintf(buf, len,
+               "%s: TLS on port %u between %s and %s, which Wireshark decodes as SIP: decode it "
+               "as TLS to verify the handshake (Analyze > Decode As: TCP port %u as TLS; tshark "
+               "-d tcp.port==%u,tls)",
+               ctx->leg, port, ctx->who[CCESEC_CLIENT], ctx->who[CCESEC_SERVER], port, port);
+}
+
 /* ---- Assembly ---- */
 
 static ccesec_severity status_severity(ccesec_status status)
@@ -394,9 +406,12 @@ static ccesec_status decide_status(const ccesec_eval_ctx *ctx, gboolean complete
         secure_text(ctx, text, len);
         return CCESEC_STATUS_SECURE;
     }
-    if (f->tls_seen && !f->client_hello) {
+    if ((f->tls_seen && !f->client_hello) || f->tls_undecoded) {
         status_finding->code = CCESEC_FIND_UNVERIFIED;
-        unverified_text(ctx, text, len);
+        if (f->tls_undecoded && !f->tls_seen)
+            undecoded_text(ctx, text, len);
+        else
+            unverified_text(ctx, text, len);
         return CCESEC_STATUS_UNVERIFIED;
     }
     return CCESEC_STATUS_PENDING;

@@ -144,16 +144,16 @@ class AdversarialCaptures(unittest.TestCase):
         if want.get("alert_sender"):
             self.assertEqual(facts.get("ccesec.alert.sender"), {want["alert_sender"]}, where)
 
-    @unittest.expectedFailure
     def test_tls_on_5060_without_decode_as(self):
-        """Known gap (reported): Wireshark 4.0 gives TLS on the SIP port 5060 to the SIP
-        dissector, which rejects it, so the plugin sees neither SIP nor TLS and reports no
-        connection at all. The wanted outcome is the TLS verdict without any -d option."""
+        """Wireshark 4.0 gives TCP 5060 to its SIP dissector, which rejects TLS: neither SIP
+        nor TLS is decoded. ccesec recognises the TLS record bytes and says how to decode
+        them, rather than missing the connection."""
         with open(os.path.join(FOLDER, "adv-08-tls-5060.expect.json")) as handle:
             expect = dict(json.load(handle), tshark_args=[])
         rows = self.legs_table(expect, False)
-        self.assertEqual([r["status"] for r in rows], ["secure"])
-
+        self.assertEqual([(r["leg"], r["transport"], r["status"]) for r in rows],
+                         [("CUBE-CVP", "tls", "unverified")])
+        self.assertIn("-d tcp.port==5060,tls", rows[0]["reason"])
 
 if __name__ == "__main__":
     unittest.main()

@@ -896,6 +896,27 @@ static void test_unverified(void)
     g_assert_cmpuint(v.n_findings, ==, 0);
 }
 
+/* TLS on 5060, decoded by Wireshark as (failed) SIP: unverified, and how to decode it. */
+static void test_tls_undecoded(void)
+{
+    ccesec_conn_facts f = {0};
+    ccesec_peers p;
+    ccesec_verdict v;
+
+    f.transport = CCESEC_TRANSPORT_TLS;
+    f.tls_undecoded = TRUE;
+    cvp_cucm(&p, 5060);
+    evaluate(&f, &p, &v);
+    assert_status(&v, CCESEC_STATUS_UNVERIFIED, CCESEC_FIND_UNVERIFIED, CCESEC_SEV_NOTE);
+    assert_contains(v.reason, "CVP-CUCM: TLS on port 5060");
+    assert_contains(v.reason, "tshark -d tcp.port==5060,tls");
+
+    /* Plaintext SIP beats it: the bytes were not all TLS. */
+    f.sip_in_clear = TRUE;
+    evaluate(&f, &p, &v);
+    g_assert_cmpint(v.status, ==, CCESEC_STATUS_PLAINTEXT);
+}
+
 static void test_pending_and_null_inputs(void)
 {
     ccesec_conn_facts f = {0};
@@ -1171,6 +1192,7 @@ int main(int argc, char **argv)
     g_test_add_func("/verdict/note/expiring", test_expiring_note);
     g_test_add_func("/verdict/note/unparsed", test_unparsed_note);
     g_test_add_func("/verdict/unverified", test_unverified);
+    g_test_add_func("/verdict/tls_undecoded", test_tls_undecoded);
     g_test_add_func("/verdict/pending_and_null", test_pending_and_null_inputs);
     g_test_add_func("/verdict/unknown_roles", test_unknown_roles);
     g_test_add_func("/verdict/findings_once_ordered_capped", test_findings_once_ordered_capped);
