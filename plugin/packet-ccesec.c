@@ -103,7 +103,12 @@ static int dissect_ccesec(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, v
                                                 : first_pass(pinfo, tree, &verdict, &report_mask);
     if (!conn || !conn->classified)
         return 0;
-    proto_item *status_item = tree ? ccesec_fields_add(tvb, pinfo, tree, conn) : NULL;
+    /* The tree is built only when someone looks at ccesec: the GUI's details, a filter, a
+     * column or -T fields naming a ccesec field. A filter on other fields alone, as in
+     * `-Y tcp.port==5061`, does not pay for it. Expert items need no tree. */
+    proto_item *status_item = proto_field_is_referenced(tree, proto_ccesec)
+                                  ? ccesec_fields_add(tvb, pinfo, tree, conn)
+                                  : NULL;
     if (report_mask)
         ccesec_expert_add(pinfo, status_item, conn, &verdict, report_mask);
     tap_queue_packet(ccesec_tap, pinfo, conn);

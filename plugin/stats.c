@@ -55,10 +55,24 @@ static stat_tap_table_item columns[COL_COUNT] = {
 static const char CONNECTIONS_TITLE[] = "Connections";
 static const char LEGS_TITLE[] = "Expected legs";
 
-/* Tap-side bookkeeping, reset with the tables: the row of each connection, and every
- * connection tapped (the leg verdicts are recomputed from them when one changes). */
-static GHashTable *row_of_conn;
-static GPtrArray *tapped_conns;
+/* Tap-side bookkeeping, reset with the tables. Each tapped connection remembers its row and
+ * what it last added to the leg verdicts, so a packet updates them in constant time. */
+typedef struct {
+    const ccesec_conn *conn;
+    guint row;
+    int leg;       /* index in ccesec_expected_legs, or -1 */
+    gboolean bad;  /* not secure (yet) */
+    guint packets; /* packets tapped */
+} tapped_conn;
+
+typedef struct {
+    guint seen, bad, packets;
+    const tapped_conn *first_bad; /* lowest-numbered connection not secure */
+} leg_tally;
+
+static GHashTable *tapped;     /* conn -> tapped_conn */
+static GPtrArray *tapped_list; /* tapped_conn, in order of first tap */
+static leg_tally tallies[CCESEC_EXPECTED_LEG_COUNT];
 
 /* The table is printed with '|' between columns and one row per line: keep both out of
  * values (certificate names come off the wire). */
@@ -114,14 +128,15 @@ static void init_leg_rows(stat_tap_table *legs)
 
 static void reset_bookkeeping(void)
 {
-    if (row_of_conn)
-        g_hash_table_remove_all(row_of_conn);
+    if (tapped)
+        g_hash_table_remove_all(tapped);
     else
-        row_of_conn = g_hash_table_new(g_direct_hash, g_direct_equal);
-    if (tapped_conns)
-        g_ptr_array_set_size(tapped_conns, 0);
+        tapped = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
+    if (tapped_list)
+        g_ptr_array_set_size(tapped_list, 0);
     else
-        tapped_conns = g_ptr_array_new();
+        tapped_list = g_ptr_array_new();
+    memset(tallies, 0, sizeof tallies);
 }
 
 static void stats_init(stat_tap_table_ui *ui)
@@ -185,68 +200,93 @@ static void fill_conn_row(stat_tap_table *table, guint row, const ccesec_conn *c
     set_string(table, row, COL_LAST, time_text(buf, sizeof buf, &conn->last_seen));
 }
 
-/* secure / NOT secure (why) / not seen, for one expected leg, over every tapped connection. */
-static void fill_leg_row(stat_tap_table *legs, guint row, const char *leg,
-                         stat_tap_table *connections)
+static int expected_leg_index(const char *leg)
 {
-    guint seen = 0, insecure = 0, packets = 0;
-    const ccesec_conn *first_bad = NULL;
-    for (guint i = 0; i < tapped_conns->len; i++) {
-        const ccesec_conn *conn = (const ccesec_conn *)g_ptr_array_index(tapped_conns, i);
-        if (strcmp(ccesec_conn_leg(conn), leg) != 0)
-            continue;
-        seen++;
-        guint conn_row = GPOINTER_TO_UINT(g_hash_table_lookup(row_of_conn, conn));
-        packets += stat_tap_get_field_data(connections, conn_row, COL_PACKETS)->value.uint_value;
-        if (conn->status != CCESEC_STATUS_SECURE && insecure++ == 0)
-            first_bad = conn;
+    for (int i = 0; i < CCESEC_EXPECTED_LEG_COUNT; i++)
+        if (strcmp(ccesec_expected_legs[i], leg) == 0)
+            return i;
+    return -1;
+}
+
+/* The bad connection of a leg with the lowest number, after the previous one left. */
+static const tapped_conn *find_first_bad(int leg)
+{
+    const tapped_conn *first = NULL;
+    for (guint i = 0; i < tapped_list->len; i++) {
+        const tapped_conn *t = (const tapped_conn *)g_ptr_array_index(tapped_list, i);
+        if (t->leg == leg && t->bad && (!first || t->conn->number < first->conn->number))
+            first = t;
     }
+    return first;
+}
+
+static void tally_remove(const tapped_conn *t)
+{
+    if (t->leg < 0)
+        return;
+    leg_tally *tally = &tallies[t->leg];
+    tally->seen--;
+    tally->packets -= t->packets;
+    if (t->bad)
+        tally->bad--;
+    if (tally->first_bad == t)
+        tally->first_bad = NULL; /* looked up again by tally_add's caller */
+}
+
+static void tally_add(const tapped_conn *t)
+{
+    if (t->leg < 0)
+        return;
+    leg_tally *tally = &tallies[t->leg];
+    tally->seen++;
+    tally->packets += t->packets;
+    if (t->bad) {
+        tally->bad++;
+        if (!tally->first_bad || t->conn->number < tally->first_bad->conn->number)
+            tally->first_bad = t;
+    }
+}
+
+/* secure / NOT secure (why) / not seen, for one expected leg. */
+static void fill_leg_row(stat_tap_table *legs, int leg)
+{
+    leg_tally *tally = &tallies[leg];
     char text[CCESEC_TEXT_MAX + 64];
-    set_uint(legs, row, COL_PACKETS, packets);
-    if (seen == 0) {
-        set_string(legs, row, COL_STATUS, "not seen");
-        set_string(legs, row, COL_REASON, "not seen in this capture");
-    } else if (insecure == 0) {
-        g_snprintf(text, sizeof text, "%u connection%s, all secure", seen, seen == 1 ? "" : "s");
-        set_string(legs, row, COL_STATUS, "secure");
-        set_string(legs, row, COL_REASON, text);
+    if (tally->bad && !tally->first_bad)
+        tally->first_bad = find_first_bad(leg);
+    set_uint(legs, (guint)leg, COL_PACKETS, tally->packets);
+    if (tally->seen == 0) {
+        set_string(legs, (guint)leg, COL_STATUS, "not seen");
+        set_string(legs, (guint)leg, COL_REASON, "not seen in this capture");
+    } else if (tally->bad == 0) {
+        g_snprintf(text, sizeof text, "%u connection%s, all secure", tally->seen,
+                   tally->seen == 1 ? "" : "s");
+        set_string(legs, (guint)leg, COL_STATUS, "secure");
+        set_string(legs, (guint)leg, COL_REASON, text);
     } else {
+        const ccesec_conn *first = tally->first_bad->conn;
         g_snprintf(text, sizeof text, "%u of %u connection%s not secure; connection %u: %s",
-                   insecure, seen, seen == 1 ? "" : "s", first_bad->number, first_bad->reason);
-        set_string(legs, row, COL_STATUS, "NOT secure");
-        set_string(legs, row, COL_REASON, text);
+                   tally->bad, tally->seen, tally->seen == 1 ? "" : "s", first->number,
+                   first->reason);
+        set_string(legs, (guint)leg, COL_STATUS, "NOT secure");
+        set_string(legs, (guint)leg, COL_REASON, text);
     }
 }
 
-static void fill_leg_rows(stat_tap_table *legs, stat_tap_table *connections)
+/* The bookkeeping of a connection, with its row added the first time the tap sees it. */
+static tapped_conn *tapped_for(stat_tap_table *table, const ccesec_conn *conn)
 {
-    for (guint i = 0; i < CCESEC_EXPECTED_LEG_COUNT; i++)
-        fill_leg_row(legs, i, ccesec_expected_legs[i], connections);
-}
-
-/* Between changes only the packet count of the connection's leg moves. */
-static void count_leg_packet(stat_tap_table *legs, const char *leg)
-{
-    for (guint i = 0; i < CCESEC_EXPECTED_LEG_COUNT; i++) {
-        if (strcmp(ccesec_expected_legs[i], leg) == 0) {
-            stat_tap_get_field_data(legs, i, COL_PACKETS)->value.uint_value++;
-            return;
-        }
-    }
-}
-
-/* The row of a connection, added the first time the tap sees it. */
-static guint row_for(stat_tap_table *table, const ccesec_conn *conn, gboolean *is_new)
-{
-    gpointer value;
-    *is_new = !g_hash_table_lookup_extended(row_of_conn, conn, NULL, &value);
-    if (!*is_new)
-        return GPOINTER_TO_UINT(value);
-    guint row = table->num_elements;
-    init_row(table, row);
-    g_hash_table_insert(row_of_conn, (gpointer)conn, GUINT_TO_POINTER(row));
-    g_ptr_array_add(tapped_conns, (gpointer)conn);
-    return row;
+    tapped_conn *t = (tapped_conn *)g_hash_table_lookup(tapped, conn);
+    if (t)
+        return t;
+    t = g_new0(tapped_conn, 1);
+    t->conn = conn;
+    t->row = table->num_elements;
+    t->leg = -1;
+    init_row(table, t->row);
+    g_hash_table_insert(tapped, (gpointer)conn, t);
+    g_ptr_array_add(tapped_list, t);
+    return t;
 }
 
 static tap_packet_status stats_packet(void *tapdata, packet_info *pinfo _U_,
@@ -259,19 +299,19 @@ static tap_packet_status stats_packet(void *tapdata, packet_info *pinfo _U_,
     stat_tap_table *legs = stat_tap_find_table(stat_data->stat_tap_data, LEGS_TITLE);
     if (!table || !legs || !conn)
         return TAP_PACKET_DONT_REDRAW;
-    gboolean is_new;
-    guint row = row_for(table, conn, &is_new);
-    stat_tap_table_item_type *status = stat_tap_get_field_data(table, row, COL_STATUS);
-    stat_tap_table_item_type *leg = stat_tap_get_field_data(table, row, COL_LEG);
-    gboolean changed = is_new ||
-                       strcmp(status->value.string_value, ccesec_status_name(conn->status)) != 0 ||
-                       strcmp(leg->value.string_value, ccesec_conn_leg(conn)) != 0;
-    fill_conn_row(table, row, conn);
-    stat_tap_get_field_data(table, row, COL_PACKETS)->value.uint_value++;
-    if (changed)
-        fill_leg_rows(legs, table);
-    else
-        count_leg_packet(legs, ccesec_conn_leg(conn));
+    tapped_conn *t = tapped_for(table, conn);
+    int old_leg = t->leg;
+    tally_remove(t);
+    t->leg = expected_leg_index(ccesec_conn_leg(conn));
+    t->bad = conn->status != CCESEC_STATUS_SECURE;
+    t->packets++;
+    tally_add(t);
+    fill_conn_row(table, t->row, conn);
+    set_uint(table, t->row, COL_PACKETS, t->packets);
+    if (old_leg >= 0 && old_leg != t->leg)
+        fill_leg_row(legs, old_leg);
+    if (t->leg >= 0)
+        fill_leg_row(legs, t->leg);
     return TAP_PACKET_REDRAW;
 }
 
@@ -326,12 +366,12 @@ static void free_stats(void)
         g_array_free(registered_ui->tables, TRUE);
         registered_ui->tables = NULL;
     }
-    if (row_of_conn)
-        g_hash_table_destroy(row_of_conn);
-    if (tapped_conns)
-        g_ptr_array_free(tapped_conns, TRUE);
-    row_of_conn = NULL;
-    tapped_conns = NULL;
+    if (tapped)
+        g_hash_table_destroy(tapped);
+    if (tapped_list)
+        g_ptr_array_free(tapped_list, TRUE);
+    tapped = NULL;
+    tapped_list = NULL;
 }
 
 void ccesec_stats_register(void)
