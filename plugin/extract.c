@@ -29,7 +29,6 @@ typedef enum {
     F_TLS_ALERT_DESC,
     F_TLS_CERTIFICATE,
     F_TLS_CERTIFICATES_LENGTH,
-    F_TCP_PAYLOAD,
     F_COUNT
 } field_key;
 
@@ -49,7 +48,6 @@ static const char *const field_names[F_COUNT] = {
     "tls.alert_message.desc",
     "tls.handshake.certificate",
     "tls.handshake.certificates_length",
-    "tcp.payload",
 };
 
 static int field_ids[F_COUNT][MAX_IDS_PER_NAME];
@@ -118,25 +116,26 @@ static void for_each_item(proto_tree *tree, field_key key, field_visitor visit,
     }
 }
 
-/* First item's unsigned value, or fallback when absent. */
-static guint32 first_uint(proto_tree *tree, field_key key, guint32 fallback)
+static field_info *first_item(proto_tree *tree, field_key key)
 {
     for (int i = 0; i < MAX_IDS_PER_NAME && field_ids[key][i] >= 0; i++) {
         GPtrArray *items = proto_get_finfo_ptr_array(tree, field_ids[key][i]);
         if (items && items->len > 0)
-            return fvalue_get_uinteger(CCESEC_FVALUE((field_info *)g_ptr_array_index(items, 0)));
+            return (field_info *)g_ptr_array_index(items, 0);
     }
-    return fallback;
+    return NULL;
+}
+
+/* First item's unsigned value, or fallback when absent. */
+static guint32 first_uint(proto_tree *tree, field_key key, guint32 fallback)
+{
+    field_info *fi = first_item(tree, key);
+    return fi ? fvalue_get_uinteger(CCESEC_FVALUE(fi)) : fallback;
 }
 
 static gboolean has_item(proto_tree *tree, field_key key)
 {
-    for (int i = 0; i < MAX_IDS_PER_NAME && field_ids[key][i] >= 0; i++) {
-        GPtrArray *items = proto_get_finfo_ptr_array(tree, field_ids[key][i]);
-        if (items && items->len > 0)
-            return TRUE;
-    }
-    return FALSE;
+    return first_item(tree, key) != NULL;
 }
 
 static guint32 uint_of(field_info *fi)
@@ -253,21 +252,21 @@ static void extract_alert(proto_tree *tree, ccesec_packet_obs *obs)
     }
 }
 
-/* A TLS record header: content type 20..23, version 3.x. */
-static gboolean looks_like_tls_record(field_info *fi)
-{
-    if (!fi->ds_tvb || fi->length < 5 || !tvb_bytes_exist(fi->ds_tvb, fi->start, 3))
-        return FALSE;
-    guint8 type = tvb_get_guint8(fi->ds_tvb, fi->start);
-    return type >= 20 && type <= 23 && tvb_get_guint8(fi->ds_tvb, fi->start + 1) == 3 &&
-           tvb_get_guint8(fi->ds_tvb, fi->start + 2) <= 4;
-}
-
 /* TLS on a SIP port that Wireshark gives to its SIP dissector (5060) is decoded as neither:
- * recognise it by its first bytes, so the connection is not silently missed. */
-static void visit_payload(field_info *fi, ccesec_packet_obs *obs)
+ * recognise it by its first bytes, so the connection is not silently missed. The payload is
+ * found from the TCP flags item, which sits at byte 12 of the TCP header next to the header
+ * length: wanting tcp.payload instead would copy every TCP payload of the capture. */
+static gboolean payload_looks_like_tls(field_info *flags)
 {
-    obs->tls_undecoded |= looks_like_tls_record(fi);
+    if (!flags || !flags->ds_tvb || flags->start < 12 ||
+        !tvb_bytes_exist(flags->ds_tvb, flags->start, 1))
+        return FALSE;
+    gint payload = flags->start - 12 + (tvb_get_guint8(flags->ds_tvb, flags->start) >> 4) * 4;
+    if (!tvb_bytes_exist(flags->ds_tvb, payload, 5))
+        return FALSE;
+    guint8 type = tvb_get_guint8(flags->ds_tvb, payload);
+    return type >= 20 && type <= 23 && tvb_get_guint8(flags->ds_tvb, payload + 1) == 3 &&
+           tvb_get_guint8(flags->ds_tvb, payload + 2) <= 4;
 }
 
 void ccesec_extract(proto_tree *tree, packet_info *pinfo, ccesec_packet_obs *obs)
@@ -284,8 +283,7 @@ void ccesec_extract(proto_tree *tree, packet_info *pinfo, ccesec_packet_obs *obs
     /* Only real records count: bytes the TLS dissector could not read as a record (noise on
      * a SIP port) leave the connection unclassified. */
     if (!obs->tls) {
-        if (!obs->sip)
-            for_each_item(tree, F_TCP_PAYLOAD, visit_payload, obs);
+        obs->tls_undecoded = !obs->sip && payload_looks_like_tls(first_item(tree, F_TCP_FLAGS));
         return;
     }
     for_each_item(tree, F_TLS_HS_TYPE, visit_handshake_type, obs);
