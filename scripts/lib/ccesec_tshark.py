@@ -7,6 +7,7 @@ HOME, and when we are root tshark runs as nobody (setpriv) with that HOME. Input
 copied into the same world-readable folder, since the caller's may sit under a root-only
 one. Standard library only.
 """
+import functools
 import os
 import re
 import shutil
@@ -38,6 +39,7 @@ class SetupError(Exception):
     """tshark or the plugin cannot be found or set up: a one-line message for the user."""
 
 
+@functools.lru_cache(maxsize=None)
 def wireshark_version(tshark="tshark"):
     try:
         out = subprocess.run([tshark, "--version"], capture_output=True, text=True, check=False)
