@@ -302,6 +302,56 @@ def refuse_quietly(sock, ctx, server_name):
     sock.close()
 
 
+JAVA_CLIENT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "JavaSipClient.java")
+JAVA_REFUSED = 2  # JavaSipClient's exit status when its TLS handshake fails
+JAVA_TIMEOUT = 120  # the source launcher compiles first: seconds, not milliseconds
+
+
+def java_refusal_body(vvb_cert):
+    """CVP's Java TLS stack (SunJSSE, as in CVP and VVB) opens TLS 1.2 to VVB, whose
+    certificate comes from a CA missing from its trust store: it sends the fatal alert
+    certificate_unknown, where an OpenSSL client (scenario 06) says unknown_ca."""
+
+    def body(rec):
+        if not shutil.which("java"):
+            raise RuntimeError("scenario %s needs Java 17: apt-get install "
+                               "openjdk-17-jdk-headless" % rec.name)
+        leg = Leg(server={"cert": vvb_cert},
+                  expect=dict(alert="certificate_unknown", alert_sender="client",
+                              status="failed", findings=["alert"]))
+        cvp, vvb = rec.lab.hosts["cvp"], rec.lab.hosts["vvb"]
+        rec.made.append((Connection(cvp, vvb, "tls"), leg, "CVP-VVB"))
+        server_ctx = rec.lab.server_context(vvb, leg.server_opts)
+        rec.start()
+        listener = socket_in(vvb.netns, V4, socket.SOCK_STREAM)
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind((vvb.ipv4, 5061))
+        listener.listen(1)
+        listener.settimeout(JAVA_TIMEOUT)
+        command = ["ip", "netns", "exec", cvp.netns, "java", JAVA_CLIENT, rec.lab.ca.cert,
+                   cvp.ipv4, vvb.ipv4, "5061", vvb.cert_name]
+        client = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                  text=True)
+        try:
+            accepted, _ = listener.accept()
+            errors = {}
+            # ssl closes the socket itself when the handshake fails (on the alert).
+            _serve_until_error(server_ctx, accepted, errors)
+            out, err = client.communicate(timeout=JAVA_TIMEOUT)
+            accepted.close()
+        finally:
+            listener.close()
+            if client.poll() is None:
+                client.kill()
+                client.wait()
+        if client.returncode != JAVA_REFUSED or "server" not in errors:
+            raise RuntimeError("the Java client did not refuse VVB's certificate (exit %s): "
+                               "%s %s" % (client.returncode, out.strip(), err.strip()))
+        rec.stop()
+
+    return body
+
+
 # ---- The scenarios ----
 
 SECURE = {}
@@ -319,6 +369,7 @@ def _all_secure(**overrides):
 def scenarios(lab):
     ca = lab.ca
     seclevel0 = {"ciphers": "ECDHE-RSA-AES256-GCM-SHA384:@SECLEVEL=0"}
+    rogue_vvb = lab.rogue_ca.issue("vvb1.dcloud.cisco.com")  # 06 and 19 present it
     return [
         ("01-all-secure", "Every leg of one call (and the OPTIONS and REGISTER legs) is SIP "
          "over TLS 1.2 with ECDHE-RSA-AES256-GCM-SHA384 and verified certificates.",
@@ -345,7 +396,7 @@ def scenarios(lab):
         ("06-unknown-ca-cvp-vvb", "VVB presents a certificate from a CA CVP does not trust; "
          "CVP sends the fatal unknown_ca alert.",
          call_scenario({"CVP-VVB": Leg(
-             server={"cert": lab.rogue_ca.issue("vvb1.dcloud.cisco.com")},
+             server={"cert": rogue_vvb},
              expect=dict(alert="unknown_ca", alert_sender="client", status="failed",
                          findings=["alert"]))})),
         ("06b-client-cert-missing-cvp-cucm", "CUCM requires a client certificate and CVP "
@@ -405,6 +456,9 @@ def scenarios(lab):
                          findings=["alert"]))})),
         ("18-quiet-close", "CUBE reads CUCM's certificate, does not trust it and closes the "
          "connection without an alert.", quiet_close_body),
+        ("19-java-certificate-unknown", "CVP's Java TLS client (SunJSSE) trusts only the lab "
+         "CA; VVB presents a certificate from another CA; CVP sends the fatal "
+         "certificate_unknown alert.", java_refusal_body(rogue_vvb)),
     ]
 
 
@@ -500,7 +554,8 @@ def main():
     workdir = tempfile.mkdtemp(prefix="ccesec-lab-")
     try:
         lab = Lab(args.prefix, workdir)
-        shutil.copy(lab.ca.cert, os.path.join(args.out, "ca.pem"))
+        if not args.only:  # a partial run keeps the CA of the captures it leaves alone
+            shutil.copy(lab.ca.cert, os.path.join(args.out, "ca.pem"))
         for name, description, body in scenarios(lab):
             if not args.only or name.startswith(args.only):
                 record(lab, name, description, body, args.out, roles)
