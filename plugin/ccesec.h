@@ -40,6 +40,8 @@ typedef struct {
 
 void ccesec_prefs_register(void);
 const ccesec_settings *ccesec_settings_get(void);
+/* Frees roles tables replaced by a preference change; call when no connection is left. */
+void ccesec_prefs_release_retired(void);
 gboolean ccesec_port_is_sip(guint32 port);
 gboolean ccesec_port_is_tls(guint32 port);
 

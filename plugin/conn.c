@@ -46,6 +46,8 @@ static gboolean sha256_equal(gconstpointer a, gconstpointer b)
 
 void ccesec_conn_init(void)
 {
+    /* A new session: no connection points at a replaced roles table any more. */
+    ccesec_prefs_release_retired();
     conn_count = 0;
     addresses = wmem_map_new(wmem_file_scope(), g_str_hash, g_str_equal);
     cert_cache = wmem_map_new(wmem_file_scope(), sha256_hash, sha256_equal);

@@ -30,6 +30,9 @@ static const char *roles_file_path = "";
 
 static ccesec_settings settings;
 static ccesec_role_table *roles_table;
+/* Tables replaced while connections of the open file may still point at their rows; freed
+ * when the next dissection session starts (the file's connections are gone by then). */
+static GPtrArray *retired_tables;
 static gint min_tls_version_pref = CCESEC_TLS12;
 static gint cipher_policy_pref;
 static const char *cert_pattern_prefs[CCESEC_ROLE_COUNT];
@@ -103,7 +106,11 @@ static void report_roles_errors(GPtrArray *errors)
 static void rebuild_roles(void)
 {
     GPtrArray *errors = g_ptr_array_new_with_free_func(g_free);
-    ccesec_role_table_clear(roles_table);
+    if (ccesec_role_table_size(roles_table) > 0) {
+        g_ptr_array_add(retired_tables, roles_table);
+        roles_table = ccesec_role_table_new();
+        settings.roles = roles_table;
+    }
     for (guint i = 0; i < roles_uat_count; i++) {
         const roles_uat_row *row = &roles_uat_rows[i];
         char *error = NULL;
@@ -177,8 +184,15 @@ static void register_cert_pattern_prefs(module_t *module)
     }
 }
 
+void ccesec_prefs_release_retired(void)
+{
+    g_ptr_array_set_size(retired_tables, 0);
+}
+
 static void free_roles_table(void)
 {
+    g_ptr_array_free(retired_tables, TRUE);
+    retired_tables = NULL;
     ccesec_role_table_free(roles_table);
     roles_table = NULL;
     settings.roles = NULL;
@@ -188,6 +202,7 @@ void ccesec_prefs_register(void)
 {
     module_t *module = prefs_register_protocol(proto_ccesec, apply_prefs);
     roles_table = ccesec_role_table_new();
+    retired_tables = g_ptr_array_new_with_free_func((GDestroyNotify)ccesec_role_table_free);
     settings.roles = roles_table;
     register_shutdown_routine(free_roles_table);
     ccesec_policy_init_defaults(&settings.policy);
