@@ -125,10 +125,6 @@ class PluginOnBundledCaptures(SandboxTestCase):
             experts = [name for packet in packets for name, _ in packet.experts]
             self.assertEqual(experts, ["secure"])
 
-    def test_capture_without_sip_reports_nothing(self):
-        capture = os.path.join(os.path.dirname(__file__), "..", "..", "test-captures", "ca.pem")
-        self.assertTrue(os.path.exists(capture))  # not a capture: checked by the audit tests
-
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)
