@@ -1,6 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """Shared helpers of the integration tests: run tshark with the plugin, read its output."""
 import glob
+import importlib.machinery
+import importlib.util
 import json
 import os
 import sys
@@ -20,6 +22,16 @@ REAL_CAPTURES = os.path.join(SHARED, "real-captures")
 
 def plugin_path():
     return os.environ.get("CCESEC_PLUGIN") or os.path.join(REPO, "build", "ccesec.so")
+
+
+def load_script(name):
+    """A script of scripts/ (no .py suffix) as a module, to reuse its functions."""
+    path = os.path.join(REPO, "scripts", name)
+    module_name = name.replace("-", "_")
+    loader = importlib.machinery.SourceFileLoader(module_name, path)
+    module = importlib.util.module_from_spec(importlib.util.spec_from_loader(module_name, loader))
+    loader.exec_module(module)
+    return module
 
 
 def expectations():

@@ -13,50 +13,31 @@ Run: CCESEC_PLUGIN=build/ccesec.so python3 tests/integration/test_adversarial.py
 """
 
 import glob
-import importlib.machinery
-import importlib.util
 import json
 import os
-import sys
 import unittest
 
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-FOLDER = os.path.join(ROOT, "test-captures", "adversarial")
-sys.path.insert(0, os.path.join(ROOT, "scripts", "lib"))
-import ccesec_tshark  # noqa: E402
+from ccesec_testlib import CAPTURES, ROLES, SandboxTestCase, load_script
+
+FOLDER = os.path.join(CAPTURES, "adversarial")
 
 CRASH_MARKS = ("ERROR: AddressSanitizer", "runtime error:", "Segmentation fault", "Aborted")
 MAX_CAPTURE_BYTES = 1024 * 1024
 PACKET_FIELDS = ["ccesec.conn", "ccesec.cert.cn", "ccesec.alert", "ccesec.alert.sender"]
 
 
-def load_audit():
-    """scripts/ccesec-audit as a module, for its parser of the legs table."""
-    path = os.path.join(ROOT, "scripts", "ccesec-audit")
-    loader = importlib.machinery.SourceFileLoader("ccesec_audit", path)
-    spec = importlib.util.spec_from_loader("ccesec_audit", loader)
-    module = importlib.util.module_from_spec(spec)
-    loader.exec_module(module)
-    return module
-
-
-AUDIT = load_audit()
+AUDIT = load_script("ccesec-audit")  # for its parser of the legs table
 
 
 def expectations():
     return sorted(glob.glob(os.path.join(FOLDER, "*.expect.json")))
 
 
-class AdversarialCaptures(unittest.TestCase):
+class AdversarialCaptures(SandboxTestCase):
     @classmethod
     def setUpClass(cls):
-        plugin = os.environ.get("CCESEC_PLUGIN") or os.path.join(ROOT, "build", "ccesec.so")
-        cls.sandbox = ccesec_tshark.Tshark(plugin)
-        cls.roles = cls.sandbox.input(os.path.join(ROOT, "roles", "dcloud-lab.csv"))
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.sandbox.close()
+        super().setUpClass()
+        cls.roles = cls.sandbox.input(ROLES)
 
     def run_tshark(self, expect, extra):
         args = ["-n", "-r", self.sandbox.input(os.path.join(FOLDER, expect["capture"])),

@@ -12,31 +12,20 @@ Skipped when wireshark, Xvfb, xdotool or ImageMagick is missing (apt-get install
 wireshark-qt xvfb xdotool imagemagick, or scripts/install-deps gui), or when Xvfb cannot
 start. Uses scripts/gui-screenshots for the driving; starts and stops its own processes.
 """
-import importlib.machinery
-import importlib.util
 import os
 import shutil
 import tempfile
 import unittest
 
-from ccesec_testlib import REPO, plugin_path
+from ccesec_testlib import load_script, plugin_path
 
-SCRIPT = os.path.join(REPO, "scripts", "gui-screenshots")
 # Wireshark's default expert colour for errors (Preferences > Appearance > Colors).
 EXPERT_ERROR_RGB = (255, 92, 92)
 # The profile's rule for ccesec.status == "weak" (colorfilters: 50115,24672 / 257).
 WEAK_RGB = (255, 195, 96)
 
 
-def load_driver():
-    loader = importlib.machinery.SourceFileLoader("gui_screenshots", SCRIPT)
-    spec = importlib.util.spec_from_loader("gui_screenshots", loader)
-    module = importlib.util.module_from_spec(spec)
-    loader.exec_module(module)
-    return module
-
-
-gs = load_driver()
+gs = load_script("gui-screenshots")
 
 
 class WiresharkGui(unittest.TestCase):
@@ -101,7 +90,7 @@ class WiresharkGui(unittest.TestCase):
             self.close_dialog(dialog)
 
     def test_expert_information_lists_the_security_error(self):
-        # With a display filter the GUI builds the tree the plugin needs (see below).
+        # With the display filter `ccesec` (the next test reads the dialog without one).
         self.gui.keys(self.window, "ctrl+slash")
         self.gui.type_text(self.window, "ccesec")
         self.gui.keys(self.window, "Return", "Return")
