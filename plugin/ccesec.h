@@ -17,6 +17,7 @@
 #include <epan/address.h>
 
 #include "ccesec/roles.h"
+#include "ccesec/tracker.h"
 #include "ccesec/verdict.h"
 #include "ws_version.h"
 
@@ -48,31 +49,20 @@ gboolean ccesec_port_is_tls(guint32 port);
 /* ---- extract.c ---- */
 #define CCESEC_UA_MAX 96
 
-/* What one packet carries, from the wanted fields. */
+/* What one packet carries, from the wanted fields: the pure view the tracker folds, and what
+ * only the glue uses (certificates, names, session identifiers for resumption). */
 typedef struct {
-    gboolean has_tcp_flags;
-    gboolean syn, ack, fin, rst;
-    gboolean sip;                   /* a SIP request or response */
-    gboolean sip_in_tls;            /* ...decrypted from TLS */
+    ccesec_packet_view view;
     char user_agent[CCESEC_UA_MAX]; /* User-Agent or Server value, escaped; "" = none */
-    gboolean tls;                   /* any TLS record */
-    guint32 handshake_types;        /* bit n set = handshake message type n seen (n < 32) */
-    guint16 server_version;         /* from a ServerHello in this packet */
-    guint16 supported_version;
-    guint16 cipher;
-    guint8 ccs_records;
-    guint8 encrypted_records; /* records whose outer content type is 23 */
-    guint8 app_data_types;    /* scratch: content type 23 items */
-    gboolean fatal_alert;
-    guint8 alert_desc;
-    field_info *first_cert;     /* first tls.handshake.certificate in the packet */
-    gboolean empty_certificate; /* a Certificate message with no certificates */
-    gboolean tls_undecoded;     /* payload starts like a TLS record, decoded as something else */
+    field_info *first_cert;         /* first tls.handshake.certificate in the packet */
+    guint64 ticket_issued;          /* hash of a NewSessionTicket's ticket, 0 = none */
+    guint64 ticket_offered;         /* hash of the ticket or PSK identity a ClientHello offers */
 } ccesec_packet_obs;
 
 void ccesec_extract_register_wanted(dissector_handle_t handle);
 /* TRUE when the packet carries SIP, in clear or decrypted (cheap: protocol layers only). */
 gboolean ccesec_packet_has_sip(packet_info *pinfo);
+/* Fills obs from the tree; obs->view.side is left for the caller. */
 void ccesec_extract(proto_tree *tree, packet_info *pinfo, ccesec_packet_obs *obs);
 
 /* ---- conn.c ---- */
@@ -83,14 +73,19 @@ typedef struct ccesec_conn {
     ccesec_addr addr[2]; /* [CCESEC_CLIENT], [CCESEC_SERVER], inline: no allocation */
     guint32 port[2];
     ccesec_conn_facts facts;
+    ccesec_tracker tracker;
     const ccesec_role_entry *config[2]; /* roles table rows, or NULL */
     ccesec_status status;               /* as of the last evaluation */
     const char *reason;                 /* file scope, "" while pending */
+    guint32 roles_epoch;                /* roles as they were at the last evaluation */
+    gboolean final;                     /* evaluated knowing the whole capture */
     /* Findings already reported (bit = finding code; bit CCESEC_UNKNOWN_ROLE_SLOT: the
      * "endpoint with no role" note). The frame that reported them keeps the same bits as
      * per-frame data, so later passes report them there again. */
     guint32 reported;
     guint32 packets;
+    guint32 last_frame;             /* number of its last packet */
+    gint64 last_abs_secs;           /* time of its last packet, for certificate validity */
     nstime_t first_seen, last_seen; /* relative to the first packet of the capture */
     gboolean classified;            /* SIP or TLS seen: fields are shown from then on */
 } ccesec_conn;
@@ -103,12 +98,18 @@ ccesec_conn *ccesec_conn_find(packet_info *pinfo);
 /* Both addresses have a row in the roles table. */
 gboolean ccesec_conn_between_known_roles(packet_info *pinfo);
 ccesec_side ccesec_conn_side(const ccesec_conn *conn, packet_info *pinfo);
-/* Fold the packet into the connection; TRUE when the verdict must be re-evaluated. */
-gboolean ccesec_conn_update(ccesec_conn *conn, packet_info *pinfo, const ccesec_packet_obs *obs);
+/* Fold the packet into the connection; TRUE when the verdict must be re-evaluated (its facts
+ * changed, or a role was learnt since its last evaluation, here or on another connection). */
+gboolean ccesec_conn_update(ccesec_conn *conn, packet_info *pinfo, ccesec_packet_obs *obs);
 /* Roles as known now: the strongest of roles table and what the capture taught. */
 ccesec_role ccesec_conn_role(const ccesec_conn *conn, ccesec_side side, ccesec_role_source *src);
 const char *ccesec_conn_leg(const ccesec_conn *conn);
+/* Evaluates and stores status and reason (conn->status, conn->reason). */
 void ccesec_conn_evaluate(ccesec_conn *conn, gint64 now, ccesec_verdict *verdict);
+/* Once the whole capture has been read (later passes, the statistics table): evaluates it
+ * as final (a handshake still pending is unverified, roles learnt later are in the reason).
+ * Idempotent. */
+void ccesec_conn_finalize(ccesec_conn *conn, ccesec_verdict *verdict);
 const char *ccesec_conn_address_text(const ccesec_conn *conn, ccesec_side side);
 
 /* ---- fields.c ---- */

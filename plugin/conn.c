@@ -24,13 +24,17 @@ typedef struct {
 typedef struct {
     ccesec_conn conn;
     address_info *end[2];
+    guint64 ticket_offered;    /* what the ClientHello offered to resume, 0 = nothing */
+    guint64 server_session_id; /* the ServerHello's session ID */
 } conn_state;
 
 #define MAX_CERT_BYTES (256 * 1024) /* larger "certificates" are reported, not parsed */
 
 static guint32 conn_count;
+static guint32 roles_epoch;    /* counts roles learnt: a connection evaluated before is stale */
 static wmem_map_t *addresses;  /* address text -> address_info */
 static wmem_map_t *cert_cache; /* sha256 -> ccesec_cert */
+static wmem_map_t *sessions;   /* session ID or ticket, with its server -> full handshake */
 
 static guint sha256_hash(gconstpointer key)
 {
@@ -49,7 +53,9 @@ void ccesec_conn_init(void)
     /* A new session: no connection points at a replaced roles table any more. */
     ccesec_prefs_release_retired();
     conn_count = 0;
+    roles_epoch = 0;
     addresses = wmem_map_new(wmem_file_scope(), g_str_hash, g_str_equal);
+    sessions = wmem_map_new(wmem_file_scope(), g_int64_hash, g_int64_equal);
     cert_cache = wmem_map_new(wmem_file_scope(), sha256_hash, sha256_equal);
 }
 
@@ -98,11 +104,11 @@ static gboolean is_service_port(guint32 port)
  * (SYN, ClientHello), else the one not on a SIP port, else the sender. */
 static gboolean sender_is_client(packet_info *pinfo, const ccesec_packet_obs *obs)
 {
-    if (obs->syn)
-        return !obs->ack;
-    if (obs->handshake_types & (1u << 1))
+    if (obs->view.syn)
+        return !obs->view.ack_flag;
+    if (obs->view.handshake_types & CCESEC_HS_CLIENT_HELLO)
         return TRUE;
-    if (obs->handshake_types & (1u << 2))
+    if (obs->view.handshake_types & CCESEC_HS_SERVER_HELLO)
         return FALSE;
     gboolean src_service = is_service_port(pinfo->srcport);
     gboolean dst_service = is_service_port(pinfo->destport);
@@ -130,6 +136,7 @@ static conn_state *conn_new(packet_info *pinfo, const ccesec_packet_obs *obs)
             pinfo->destport);
     state->conn.number = ++conn_count;
     state->conn.reason = "";
+    state->conn.roles_epoch = roles_epoch;
     state->conn.facts.transport =
         pinfo->ptype == PT_UDP ? CCESEC_TRANSPORT_UDP : CCESEC_TRANSPORT_TCP;
     state->conn.first_seen = pinfo->rel_ts;
@@ -201,6 +208,8 @@ static gboolean learn_role(conn_state *state, ccesec_side side, ccesec_role role
     gboolean changed = learned->role != role;
     learned->role = role;
     learned->source = source;
+    if (changed)
+        roles_epoch++;
     return changed;
 }
 
@@ -238,9 +247,6 @@ static gboolean update_certificates(conn_state *state, packet_info *pinfo, ccese
                                     const ccesec_packet_obs *obs)
 {
     ccesec_conn_facts *facts = &state->conn.facts;
-    gboolean certificate_msg = (obs->handshake_types & (1u << 11)) != 0;
-    if (side == CCESEC_CLIENT && certificate_msg && obs->empty_certificate && facts->cert_request)
-        facts->client_cert_empty = TRUE;
     if (!obs->first_cert)
         return FALSE;
     const ccesec_cert **slot = side == CCESEC_SERVER ? &facts->server_cert : &facts->client_cert;
@@ -255,70 +261,143 @@ static gboolean update_certificates(conn_state *state, packet_info *pinfo, ccese
     return learn_role_from_cert(state, side, cert);
 }
 
-static void update_tls(conn_state *state, packet_info *pinfo, ccesec_side side,
-                       const ccesec_packet_obs *obs)
+/* ---- Resumption: the full handshake that made a session ---- */
+
+/* A session ID or ticket means something only to the server that issued it. */
+static gint64 *session_key(const conn_state *state, guint64 id)
 {
-    ccesec_conn_facts *facts = &state->conn.facts;
-    facts->tls_seen = TRUE;
-    facts->transport = CCESEC_TRANSPORT_TLS;
-    facts->client_hello |= (obs->handshake_types & (1u << 1)) != 0;
-    if (obs->handshake_types & (1u << 2)) {
-        facts->server_hello = TRUE;
-        facts->version = obs->supported_version ? obs->supported_version : obs->server_version;
-        facts->cipher = obs->cipher;
-    }
-    facts->cert_request |= side == CCESEC_SERVER && (obs->handshake_types & (1u << 13));
-    facts->finished[side] |= (obs->handshake_types & (1u << 20)) != 0;
-    facts->ccs[side] = (guint8)MIN(255u, (guint)facts->ccs[side] + obs->ccs_records);
-    facts->encrypted_records[side] += obs->encrypted_records;
-    if (obs->fatal_alert && !facts->alert_fatal) {
-        facts->alert_fatal = TRUE;
-        facts->alert_desc = obs->alert_desc;
-        facts->alert_sender = side;
-    }
+    static gint64 key;
+    guint64 hash = id;
+    const guint8 *addr = (const guint8 *)&state->conn.addr[CCESEC_SERVER];
+    for (gsize i = 0; i < sizeof state->conn.addr[CCESEC_SERVER]; i++)
+        hash = (hash ^ addr[i]) * G_GUINT64_CONSTANT(1099511628211);
+    key = (gint64)hash;
+    return &key;
 }
 
-gboolean ccesec_conn_update(ccesec_conn *conn, packet_info *pinfo, const ccesec_packet_obs *obs)
+static void remember_session(conn_state *state, guint64 id)
+{
+    conn_state *origin = state;
+    if (id == 0)
+        return;
+    /* A ticket issued on a resumed connection still leads to the certificate's handshake. */
+    if (state->conn.facts.resumed) {
+        if (!state->conn.facts.resumed_from)
+            return;
+        origin = (conn_state *)wmem_map_lookup(sessions, session_key(state, state->ticket_offered));
+        if (!origin)
+            origin = (conn_state *)wmem_map_lookup(sessions,
+                                                   session_key(state, state->server_session_id));
+        if (!origin)
+            return;
+    }
+    gint64 *key = wmem_new(wmem_file_scope(), gint64);
+    *key = *session_key(state, id);
+    wmem_map_insert(sessions, key, origin);
+}
+
+static gboolean link_resumed(conn_state *state)
+{
+    ccesec_conn_facts *facts = &state->conn.facts;
+    if (!facts->resumed || facts->resumed_from)
+        return FALSE;
+    conn_state *origin = NULL;
+    if (state->ticket_offered)
+        origin = (conn_state *)wmem_map_lookup(sessions, session_key(state, state->ticket_offered));
+    if (!origin && state->server_session_id)
+        origin =
+            (conn_state *)wmem_map_lookup(sessions, session_key(state, state->server_session_id));
+    if (!origin || origin == state)
+        return FALSE;
+    facts->resumed_from = origin->conn.number;
+    if (!facts->server_cert) {
+        facts->server_cert = origin->conn.facts.server_cert;
+        facts->server_cert_unparsed = origin->conn.facts.server_cert_unparsed;
+    }
+    if (!facts->client_cert)
+        facts->client_cert = origin->conn.facts.client_cert;
+    return TRUE;
+}
+
+/* TRUE when the connection was linked to its full handshake now. */
+static gboolean update_sessions(conn_state *state, ccesec_side side, const ccesec_packet_obs *obs)
+{
+    const ccesec_packet_view *v = &obs->view;
+    if (side == CCESEC_CLIENT && (v->handshake_types & CCESEC_HS_CLIENT_HELLO))
+        state->ticket_offered = obs->ticket_offered;
+    if (side == CCESEC_SERVER && (v->handshake_types & CCESEC_HS_SERVER_HELLO)) {
+        state->server_session_id = v->session_id_hash;
+        if (!state->conn.facts.resumed)
+            remember_session(state, v->session_id_hash);
+    }
+    gboolean linked = link_resumed(state);
+    if (side == CCESEC_SERVER && obs->ticket_issued)
+        remember_session(state, obs->ticket_issued);
+    return linked;
+}
+
+gboolean ccesec_conn_update(ccesec_conn *conn, packet_info *pinfo, ccesec_packet_obs *obs)
 {
     conn_state *state = (conn_state *)conn;
-    ccesec_conn_facts before = conn->facts;
     ccesec_side side = ccesec_conn_side(conn, pinfo);
-    gboolean roles_changed = FALSE;
+    gboolean changed = FALSE;
 
     conn->packets++;
     conn->last_seen = pinfo->rel_ts;
-    if (obs->sip) {
-        conn->facts.sip_in_clear |= !obs->sip_in_tls;
-        conn->facts.sip_decrypted |= obs->sip_in_tls;
-        roles_changed |= learn_role(state, side, ccesec_role_from_user_agent(obs->user_agent),
-                                    CCESEC_SRC_SIP_HEADER);
+    conn->last_frame = pinfo->num;
+    conn->last_abs_secs = (gint64)pinfo->abs_ts.secs;
+    obs->view.side = side;
+    changed |= ccesec_track_packet(&conn->tracker, &conn->facts, &obs->view);
+    if (obs->view.sip)
+        learn_role(state, side, ccesec_role_from_user_agent(obs->user_agent),
+                   CCESEC_SRC_SIP_HEADER);
+    if (obs->view.tls) {
+        changed |= update_certificates(state, pinfo, side, obs);
+        changed |= update_sessions(state, side, obs);
     }
-    if (obs->tls) {
-        update_tls(state, pinfo, side, obs);
-        roles_changed |= update_certificates(state, pinfo, side, obs);
+    conn->classified |= obs->view.sip || obs->view.tls || obs->view.tls_undecoded;
+    return changed || conn->roles_epoch != roles_epoch;
+}
+
+static void fill_peers(const ccesec_conn *conn, ccesec_peers *peers)
+{
+    memset(peers, 0, sizeof *peers);
+    for (int side = CCESEC_CLIENT; side <= CCESEC_SERVER; side++) {
+        const ccesec_role_entry *config = conn->config[side];
+        peers->role[side] = ccesec_conn_role(conn, (ccesec_side)side, NULL);
+        peers->address[side] = ccesec_conn_address_text(conn, (ccesec_side)side);
+        peers->port[side] = (guint16)conn->port[side];
+        peers->expected_name[side] = config ? config->expected_name : NULL;
+        peers->expected_sha256[side] = config ? config->expected_sha256 : NULL;
     }
-    conn->facts.fin[side] |= obs->fin;
-    conn->facts.rst[side] |= obs->rst;
-    if (obs->tls_undecoded) {
-        conn->facts.tls_undecoded = TRUE;
-        conn->facts.transport = CCESEC_TRANSPORT_TLS;
-    }
-    conn->classified |= obs->sip || obs->tls || obs->tls_undecoded;
-    return roles_changed || memcmp(&before, &conn->facts, sizeof before) != 0;
+}
+
+/* One reason string per connection: the previous one is freed when it changes. */
+static void store_verdict(ccesec_conn *conn, const ccesec_verdict *verdict)
+{
+    conn->status = verdict->status;
+    conn->roles_epoch = roles_epoch;
+    if (strcmp(conn->reason, verdict->reason) == 0)
+        return;
+    if (conn->reason[0])
+        wmem_free(wmem_file_scope(), (char *)conn->reason);
+    conn->reason = wmem_strdup(wmem_file_scope(), verdict->reason);
 }
 
 void ccesec_conn_evaluate(ccesec_conn *conn, gint64 now, ccesec_verdict *verdict)
 {
-    const ccesec_settings *settings = ccesec_settings_get();
     ccesec_peers peers;
-    memset(&peers, 0, sizeof peers);
-    for (int side = CCESEC_CLIENT; side <= CCESEC_SERVER; side++) {
-        const ccesec_role_entry *config = conn->config[side];
-        peers.role[side] = ccesec_conn_role(conn, (ccesec_side)side, NULL);
-        peers.address[side] = ccesec_conn_address_text(conn, (ccesec_side)side);
-        peers.port[side] = (guint16)conn->port[side];
-        peers.expected_name[side] = config ? config->expected_name : NULL;
-        peers.expected_sha256[side] = config ? config->expected_sha256 : NULL;
-    }
-    ccesec_evaluate(&conn->facts, &peers, &settings->policy, now, verdict);
+    fill_peers(conn, &peers);
+    ccesec_evaluate(&conn->facts, &peers, &ccesec_settings_get()->policy, now, verdict);
+    store_verdict(conn, verdict);
+}
+
+void ccesec_conn_finalize(ccesec_conn *conn, ccesec_verdict *verdict)
+{
+    ccesec_verdict scratch;
+    if (conn->final && conn->roles_epoch == roles_epoch && verdict == NULL)
+        return;
+    conn->facts.at_end = TRUE;
+    conn->final = TRUE;
+    ccesec_conn_evaluate(conn, conn->last_abs_secs, verdict ? verdict : &scratch);
 }

@@ -3,11 +3,14 @@
  * Reads the few TLS, SIP and TCP fields ccesec needs from a packet's tree. These are the
  * post-dissector's wanted fields: asking for them is what makes tshark build the tree.
  * Several registered fields share one abbreviation (tls.handshake.type twice in 4.0), so
- * each name resolves to every id that carries it.
+ * each name resolves to every id that carries it. TLS records are read from their length
+ * items: the header bytes before each give its outer type and version as they are on the
+ * wire, whether or not a key log decrypted the record.
  */
 #include <epan/proto.h>
 #include <epan/strutil.h>
 #include <epan/to_str.h>
+#include <wsutil/wslog.h>
 
 #include "ccesec.h"
 
@@ -15,16 +18,21 @@
 
 typedef enum {
     F_TCP_FLAGS,
+    F_TCP_LEN,
     F_SIP_METHOD,
     F_SIP_STATUS,
     F_SIP_USER_AGENT,
     F_SIP_SERVER,
-    F_TLS_CONTENT_TYPE,
-    F_TLS_OPAQUE_TYPE,
+    F_TLS_RECORD_LENGTH,
     F_TLS_HS_TYPE,
     F_TLS_HS_VERSION,
     F_TLS_SUPPORTED_VERSION,
     F_TLS_CIPHERSUITE,
+    F_TLS_SESSION_ID,
+    F_TLS_SESSION_TICKET,
+    F_TLS_EXTENSION_TYPE,
+    F_TLS_PSK_IDENTITY,
+    F_TLS_PSK_SELECTED,
     F_TLS_ALERT_LEVEL,
     F_TLS_ALERT_DESC,
     F_TLS_CERTIFICATE,
@@ -34,16 +42,21 @@ typedef enum {
 
 static const char *const field_names[F_COUNT] = {
     "tcp.flags",
+    "tcp.len",
     "sip.Method",
     "sip.Status-Code",
     "sip.User-Agent",
     "sip.Server",
-    "tls.record.content_type",
-    "tls.record.opaque_type",
+    "tls.record.length",
     "tls.handshake.type",
     "tls.handshake.version",
     "tls.handshake.extensions.supported_version",
     "tls.handshake.ciphersuite",
+    "tls.handshake.session_id",
+    "tls.handshake.session_ticket",
+    "tls.handshake.extension.type",
+    "tls.handshake.extensions.psk.identity.identity",
+    "tls.handshake.extensions.psk.identity.selected",
     "tls.alert_message.level",
     "tls.alert_message.desc",
     "tls.handshake.certificate",
@@ -56,16 +69,16 @@ static int sip_proto_id = -1;
 static int tls_proto_id = -1;
 
 enum { TCP_FIN = 0x01, TCP_SYN = 0x02, TCP_RST = 0x04, TCP_ACK = 0x10 };
-enum { TLS_CT_CCS = 20, TLS_CT_ALERT = 21, TLS_CT_APP_DATA = 23 };
-enum { TLS_HS_SERVER_HELLO = 2, TLS_ALERT_FATAL = 2 };
+enum { TLS_CT_APP_DATA = 23, TLS_ALERT_FATAL = 2, TLS_EXT_SESSION_TICKET = 35 };
 
-static void resolve_field(field_key key, GArray *wanted)
+/* Resolves every id of the name; FALSE when this Wireshark has no such field. */
+static gboolean resolve_field(field_key key, GArray *wanted)
 {
     for (int i = 0; i < MAX_IDS_PER_NAME; i++)
         field_ids[key][i] = -1;
     int id = proto_registrar_get_id_byname(field_names[key]);
     if (id < 0)
-        return;
+        return FALSE;
     /* Walk to the first of the same-name chain, then take every id in it. */
     header_field_info *hfi = proto_registrar_get_nth((guint)id);
     while (hfi->same_name_prev_id != -1)
@@ -74,13 +87,23 @@ static void resolve_field(field_key key, GArray *wanted)
         field_ids[key][i] = hfi->id;
         g_array_append_val(wanted, hfi->id);
     }
+    return TRUE;
 }
 
 void ccesec_extract_register_wanted(dissector_handle_t handle)
 {
     GArray *wanted = g_array_new(FALSE, FALSE, (guint)sizeof(int));
-    for (int key = 0; key < F_COUNT; key++)
-        resolve_field((field_key)key, wanted);
+    GString *missing = g_string_new(NULL);
+    for (int key = 0; key < F_COUNT; key++) {
+        if (!resolve_field((field_key)key, wanted))
+            g_string_append_printf(missing, "%s%s", missing->len ? ", " : "", field_names[key]);
+    }
+    /* A renamed field would otherwise weaken verdicts without a word. */
+    if (missing->len)
+        ws_warning("ccesec: this Wireshark has no field %s; the verdicts that need it cannot "
+                   "be made (ccesec was written for the fields of Wireshark 4.0 to 4.6)",
+                   missing->str);
+    g_string_free(missing, TRUE);
     set_postdissector_wanted_hfids(handle, wanted);
     sip_proto_id = proto_get_id_by_filter_name("sip");
     tls_proto_id = proto_get_id_by_filter_name("tls");
@@ -126,11 +149,16 @@ static field_info *first_item(proto_tree *tree, field_key key)
     return NULL;
 }
 
+static guint32 uint_of(field_info *fi)
+{
+    return fvalue_get_uinteger(CCESEC_FVALUE(fi));
+}
+
 /* First item's unsigned value, or fallback when absent. */
 static guint32 first_uint(proto_tree *tree, field_key key, guint32 fallback)
 {
     field_info *fi = first_item(tree, key);
-    return fi ? fvalue_get_uinteger(CCESEC_FVALUE(fi)) : fallback;
+    return fi ? uint_of(fi) : fallback;
 }
 
 static gboolean has_item(proto_tree *tree, field_key key)
@@ -138,61 +166,68 @@ static gboolean has_item(proto_tree *tree, field_key key)
     return first_item(tree, key) != NULL;
 }
 
-static guint32 uint_of(field_info *fi)
+/* FNV-1a over bytes of the item's data source: a session ID or ticket, to recognise it
+ * again in a later connection. 0 means none. */
+static guint64 hash_bytes(tvbuff_t *tvb, gint offset, gint length)
 {
-    return fvalue_get_uinteger(CCESEC_FVALUE(fi));
+    guint64 hash = G_GUINT64_CONSTANT(14695981039346656037);
+    if (!tvb || length <= 0 || !tvb_bytes_exist(tvb, offset, length))
+        return 0;
+    const guint8 *bytes = tvb_get_ptr(tvb, offset, length);
+    for (gint i = 0; i < length; i++) {
+        hash ^= bytes[i];
+        hash *= G_GUINT64_CONSTANT(1099511628211);
+    }
+    return hash ? hash : 1;
 }
 
-static void visit_content_type(field_info *fi, ccesec_packet_obs *obs)
+static guint64 hash_item(field_info *fi)
 {
-    guint32 type = uint_of(fi);
-    obs->tls = TRUE;
-    if (type == TLS_CT_CCS && obs->ccs_records < G_MAXUINT8)
-        obs->ccs_records++;
-    if (type == TLS_CT_APP_DATA && obs->app_data_types < G_MAXUINT8)
-        obs->app_data_types++;
+    return fi ? hash_bytes(fi->ds_tvb, fi->start, fi->length) : 0;
 }
 
-/* The outer type of a TLS 1.3 record: 23 for everything encrypted. Where it is present the
- * content type is the decrypted inner one, so the outer type is what counts. */
-static void visit_opaque_type(field_info *fi, ccesec_packet_obs *obs)
-{
-    obs->tls = TRUE;
-    if (uint_of(fi) == TLS_CT_APP_DATA && obs->encrypted_records < G_MAXUINT8)
-        obs->encrypted_records++;
-}
+/* ---- TCP ---- */
 
-static void visit_handshake_type(field_info *fi, ccesec_packet_obs *obs)
-{
-    guint32 type = uint_of(fi);
-    obs->tls = TRUE;
-    if (type < 32)
-        obs->handshake_types |= 1u << type;
-}
-
-static void visit_certificate(field_info *fi, ccesec_packet_obs *obs)
-{
-    if (!obs->first_cert)
-        obs->first_cert = fi;
-}
-
-static void visit_certificates_length(field_info *fi, ccesec_packet_obs *obs)
-{
-    if (uint_of(fi) == 0)
-        obs->empty_certificate = TRUE;
-}
-
+/* Sequence and acknowledgement numbers come from the header bytes (the flags item sits at
+ * byte 12 of the TCP header): raw numbers whatever tcp.relative_sequence_numbers says. */
 static void extract_tcp(proto_tree *tree, ccesec_packet_obs *obs)
 {
-    guint32 flags = first_uint(tree, F_TCP_FLAGS, G_MAXUINT32);
-    if (flags == G_MAXUINT32)
+    ccesec_packet_view *v = &obs->view;
+    field_info *flags_fi = first_item(tree, F_TCP_FLAGS);
+    if (!flags_fi)
         return;
-    obs->has_tcp_flags = TRUE;
-    obs->syn = (flags & TCP_SYN) != 0;
-    obs->ack = (flags & TCP_ACK) != 0;
-    obs->fin = (flags & TCP_FIN) != 0;
-    obs->rst = (flags & TCP_RST) != 0;
+    guint32 flags = uint_of(flags_fi);
+    v->syn = (flags & TCP_SYN) != 0;
+    v->ack_flag = (flags & TCP_ACK) != 0;
+    v->fin = (flags & TCP_FIN) != 0;
+    v->rst = (flags & TCP_RST) != 0;
+    v->payload_len = first_uint(tree, F_TCP_LEN, 0);
+    gint header = flags_fi->start - 12;
+    if (!flags_fi->ds_tvb || header < 0 || !tvb_bytes_exist(flags_fi->ds_tvb, header, 12))
+        return;
+    v->tcp = TRUE;
+    v->seq = tvb_get_ntohl(flags_fi->ds_tvb, header + 4);
+    v->ack = tvb_get_ntohl(flags_fi->ds_tvb, header + 8);
 }
+
+/* TLS on a SIP port that Wireshark gives to its SIP dissector (5060) is decoded as neither:
+ * recognise it by its first bytes, so the connection is not silently missed. The payload is
+ * found from the TCP flags item, next to the header length: wanting tcp.payload instead
+ * would copy every TCP payload of the capture. */
+static gboolean payload_looks_like_tls(field_info *flags)
+{
+    if (!flags || !flags->ds_tvb || flags->start < 12 ||
+        !tvb_bytes_exist(flags->ds_tvb, flags->start, 1))
+        return FALSE;
+    gint payload = flags->start - 12 + (tvb_get_guint8(flags->ds_tvb, flags->start) >> 4) * 4;
+    if (!tvb_bytes_exist(flags->ds_tvb, payload, 5))
+        return FALSE;
+    guint8 type = tvb_get_guint8(flags->ds_tvb, payload);
+    return type >= 20 && type <= 23 && tvb_get_guint8(flags->ds_tvb, payload + 1) == 3 &&
+           tvb_get_guint8(flags->ds_tvb, payload + 2) <= 4;
+}
+
+/* ---- SIP ---- */
 
 static void copy_escaped(packet_info *pinfo, field_info *fi, char *out, gsize out_len)
 {
@@ -207,34 +242,110 @@ static void extract_sip(proto_tree *tree, packet_info *pinfo, ccesec_packet_obs 
 {
     if (!has_item(tree, F_SIP_METHOD) && !has_item(tree, F_SIP_STATUS))
         return;
-    obs->sip = TRUE;
-    obs->sip_in_tls = has_layer(pinfo, tls_proto_id);
-    field_key keys[] = {F_SIP_USER_AGENT, F_SIP_SERVER};
-    for (guint k = 0; k < G_N_ELEMENTS(keys) && !obs->user_agent[0]; k++) {
-        for (int i = 0; i < MAX_IDS_PER_NAME && field_ids[keys[k]][i] >= 0; i++) {
-            GPtrArray *items = proto_get_finfo_ptr_array(tree, field_ids[keys[k]][i]);
-            if (items && items->len > 0) {
-                copy_escaped(pinfo, (field_info *)g_ptr_array_index(items, 0), obs->user_agent,
-                             sizeof obs->user_agent);
-                break;
-            }
-        }
+    obs->view.sip = TRUE;
+    obs->view.sip_in_tls = has_layer(pinfo, tls_proto_id);
+    field_info *ua = first_item(tree, F_SIP_USER_AGENT);
+    if (!ua)
+        ua = first_item(tree, F_SIP_SERVER);
+    if (ua)
+        copy_escaped(pinfo, ua, obs->user_agent, sizeof obs->user_agent);
+}
+
+/* ---- TLS records ---- */
+
+/* A SIP start line at the start of a record's payload: "SIP/2.0 " or "METHOD sip:". Only a
+ * record without encryption (a NULL cipher) shows one. */
+static gboolean starts_like_sip(tvbuff_t *tvb, gint offset)
+{
+    char text[17] = {0};
+    gint n = MIN(tvb_captured_length_remaining(tvb, offset), 16);
+    /* cppcheck does not know the tvb accessor's range */
+    // cppcheck-suppress knownConditionTrueFalse
+    if (n < 12)
+        return FALSE;
+    tvb_memcpy(tvb, text, offset, n);
+    if (g_str_has_prefix(text, "SIP/2.0 "))
+        return TRUE;
+    const char *space = strchr(text, ' '); /* binary data stops it at its first NUL */
+    if (!space || space - text < 3)
+        return FALSE;
+    for (const char *c = text; c < space; c++) {
+        if (!g_ascii_isupper(*c))
+            return FALSE;
     }
+    return g_str_has_prefix(space + 1, "sip") || g_str_has_prefix(space + 1, "tel:");
+}
+
+static void visit_record_length(field_info *fi, ccesec_packet_obs *obs)
+{
+    ccesec_packet_view *v = &obs->view;
+    gint start = fi->start - 3;
+    v->tls = TRUE;
+    if (v->n_records >= CCESEC_VIEW_RECORDS_MAX || !fi->ds_tvb || start < 0 ||
+        !tvb_bytes_exist(fi->ds_tvb, start, 5))
+        return;
+    ccesec_record_view *r = &v->records[v->n_records++];
+    r->type = tvb_get_guint8(fi->ds_tvb, start);
+    r->version = tvb_get_ntohs(fi->ds_tvb, start + 1);
+    r->length = (guint16)uint_of(fi);
+    if (r->type == TLS_CT_APP_DATA && !v->sip_in_tls)
+        r->sip_start = starts_like_sip(fi->ds_tvb, start + 5);
+}
+
+static void visit_handshake_type(field_info *fi, ccesec_packet_obs *obs)
+{
+    guint32 type = uint_of(fi);
+    obs->view.tls = TRUE;
+    if (type < 32)
+        obs->view.handshake_types |= 1u << type;
+}
+
+static void visit_certificate(field_info *fi, ccesec_packet_obs *obs)
+{
+    if (!obs->first_cert)
+        obs->first_cert = fi;
+}
+
+static void visit_certificates_length(field_info *fi, ccesec_packet_obs *obs)
+{
+    if (uint_of(fi) == 0)
+        obs->view.empty_certificate = TRUE;
+}
+
+/* A ClientHello's SessionTicket extension: the ticket follows the type and its length. */
+static void visit_extension_type(field_info *fi, ccesec_packet_obs *obs)
+{
+    if (uint_of(fi) != TLS_EXT_SESSION_TICKET || obs->ticket_offered || !fi->ds_tvb ||
+        !tvb_bytes_exist(fi->ds_tvb, fi->start + 2, 2))
+        return;
+    gint length = tvb_get_ntohs(fi->ds_tvb, fi->start + 2);
+    obs->ticket_offered = hash_bytes(fi->ds_tvb, fi->start + 4, length);
 }
 
 /* Version and cipher are read only from a packet that holds a ServerHello: in a ClientHello
  * the same fields list what the client offers. Client and server hellos never share a
  * packet, because they come from different sides. */
-static void extract_server_hello(proto_tree *tree, ccesec_packet_obs *obs)
+static void extract_hellos(proto_tree *tree, ccesec_packet_obs *obs)
 {
-    if (!(obs->handshake_types & (1u << TLS_HS_SERVER_HELLO)))
-        return;
-    obs->server_version = (guint16)first_uint(tree, F_TLS_HS_VERSION, 0);
-    obs->supported_version = (guint16)first_uint(tree, F_TLS_SUPPORTED_VERSION, 0);
-    obs->cipher = (guint16)first_uint(tree, F_TLS_CIPHERSUITE, 0);
+    ccesec_packet_view *v = &obs->view;
+    if (v->handshake_types & (CCESEC_HS_CLIENT_HELLO | CCESEC_HS_SERVER_HELLO))
+        v->session_id_hash = hash_item(first_item(tree, F_TLS_SESSION_ID));
+    if (v->handshake_types & CCESEC_HS_CLIENT_HELLO) {
+        for_each_item(tree, F_TLS_EXTENSION_TYPE, visit_extension_type, obs);
+        if (!obs->ticket_offered)
+            obs->ticket_offered = hash_item(first_item(tree, F_TLS_PSK_IDENTITY));
+    }
+    if (v->handshake_types & CCESEC_HS_SERVER_HELLO) {
+        v->server_version = (guint16)first_uint(tree, F_TLS_HS_VERSION, 0);
+        v->supported_version = (guint16)first_uint(tree, F_TLS_SUPPORTED_VERSION, 0);
+        v->cipher = (guint16)first_uint(tree, F_TLS_CIPHERSUITE, 0);
+        v->psk_selected = has_item(tree, F_TLS_PSK_SELECTED);
+    }
+    if (v->handshake_types & CCESEC_HS_NEW_SESSION_TICKET)
+        obs->ticket_issued = hash_item(first_item(tree, F_TLS_SESSION_TICKET));
 }
 
-/* Level and description items come in pairs, one pair per alert in clear. */
+/* Level and description items come in pairs, one pair per alert in clear (or decrypted). */
 static void extract_alert(proto_tree *tree, ccesec_packet_obs *obs)
 {
     for (int i = 0; i < MAX_IDS_PER_NAME && field_ids[F_TLS_ALERT_LEVEL][i] >= 0; i++) {
@@ -245,49 +356,33 @@ static void extract_alert(proto_tree *tree, ccesec_packet_obs *obs)
         for (guint j = 0; j < levels->len && j < descs->len; j++) {
             if (uint_of((field_info *)g_ptr_array_index(levels, j)) != TLS_ALERT_FATAL)
                 continue;
-            obs->fatal_alert = TRUE;
-            obs->alert_desc = (guint8)uint_of((field_info *)g_ptr_array_index(descs, j));
+            obs->view.fatal_alert = TRUE;
+            obs->view.alert_desc = (guint8)uint_of((field_info *)g_ptr_array_index(descs, j));
             return;
         }
     }
 }
 
-/* TLS on a SIP port that Wireshark gives to its SIP dissector (5060) is decoded as neither:
- * recognise it by its first bytes, so the connection is not silently missed. The payload is
- * found from the TCP flags item, which sits at byte 12 of the TCP header next to the header
- * length: wanting tcp.payload instead would copy every TCP payload of the capture. */
-static gboolean payload_looks_like_tls(field_info *flags)
-{
-    if (!flags || !flags->ds_tvb || flags->start < 12 ||
-        !tvb_bytes_exist(flags->ds_tvb, flags->start, 1))
-        return FALSE;
-    gint payload = flags->start - 12 + (tvb_get_guint8(flags->ds_tvb, flags->start) >> 4) * 4;
-    if (!tvb_bytes_exist(flags->ds_tvb, payload, 5))
-        return FALSE;
-    guint8 type = tvb_get_guint8(flags->ds_tvb, payload);
-    return type >= 20 && type <= 23 && tvb_get_guint8(flags->ds_tvb, payload + 1) == 3 &&
-           tvb_get_guint8(flags->ds_tvb, payload + 2) <= 4;
-}
-
 void ccesec_extract(proto_tree *tree, packet_info *pinfo, ccesec_packet_obs *obs)
 {
     memset(obs, 0, sizeof *obs);
+    obs->view.captured_len = pinfo->fd->cap_len;
+    obs->view.wire_len = pinfo->fd->pkt_len;
+    obs->view.time_ms = (gint64)pinfo->abs_ts.secs * 1000 + pinfo->abs_ts.nsecs / 1000000;
     if (!tree)
         return;
     extract_tcp(tree, obs);
     extract_sip(tree, pinfo, obs);
-    for_each_item(tree, F_TLS_CONTENT_TYPE, visit_content_type, obs);
-    for_each_item(tree, F_TLS_OPAQUE_TYPE, visit_opaque_type, obs);
-    if (obs->encrypted_records == 0)
-        obs->encrypted_records = obs->app_data_types;
+    for_each_item(tree, F_TLS_RECORD_LENGTH, visit_record_length, obs);
+    for_each_item(tree, F_TLS_HS_TYPE, visit_handshake_type, obs);
     /* Only real records count: bytes the TLS dissector could not read as a record (noise on
      * a SIP port) leave the connection unclassified. */
-    if (!obs->tls) {
-        obs->tls_undecoded = !obs->sip && payload_looks_like_tls(first_item(tree, F_TCP_FLAGS));
+    if (!obs->view.tls) {
+        obs->view.tls_undecoded =
+            !obs->view.sip && payload_looks_like_tls(first_item(tree, F_TCP_FLAGS));
         return;
     }
-    for_each_item(tree, F_TLS_HS_TYPE, visit_handshake_type, obs);
-    extract_server_hello(tree, obs);
+    extract_hellos(tree, obs);
     extract_alert(tree, obs);
     for_each_item(tree, F_TLS_CERTIFICATE, visit_certificate, obs);
     for_each_item(tree, F_TLS_CERTIFICATES_LENGTH, visit_certificates_length, obs);

@@ -40,6 +40,16 @@ static int hf_cert_key = -1;
 static int hf_cert_signature = -1;
 static int hf_client_cert_cn = -1;
 static int hf_client_cert_sha256 = -1;
+static int hf_complete = -1;
+static int hf_proof = -1;
+static int hf_resumed = -1;
+static int hf_resumed_from = -1;
+static int hf_post_alert = -1;
+static int hf_post_alert_sender = -1;
+static int hf_post_alert_after = -1;
+static int hf_cut_frames = -1;
+static int hf_snaplen = -1;
+static int hf_missing_bytes = -1;
 
 static int ett_ccesec = -1;
 static int ett_cert = -1;
@@ -110,7 +120,36 @@ static void register_hf(void)
          {"Client certificate SHA-256", "ccesec.client_cert.sha256", FT_BYTES, SEP_COLON, NULL, 0x0,
           NULL, HFILL}},
     };
+    static hf_register_info hf_evidence[] = {
+        BOOL_FIELD(hf_complete, "Handshake complete", "ccesec.handshake.complete",
+                   "The TLS handshake is proven complete and accepted by both sides"),
+        STR_FIELD(hf_proof, "Completion proven by", "ccesec.handshake.proof",
+                  "What in the capture proves the handshake complete"),
+        BOOL_FIELD(hf_resumed, "Resumed", "ccesec.resumed",
+                   "The TLS session was resumed (session ID, ticket or TLS 1.3 PSK)"),
+        {&hf_resumed_from,
+         {"Resumed from connection", "ccesec.resumed_from", FT_UINT32, BASE_DEC, NULL, 0x0,
+          "The connection whose full handshake made the session", HFILL}},
+        STR_FIELD(hf_post_alert, "Alert after the handshake", "ccesec.post_alert",
+                  "Fatal alert that aborted the connection after its handshake (\"encrypted\" "
+                  "when its name needs a key log)"),
+        STR_FIELD(hf_post_alert_sender, "Alert after the handshake: sender",
+                  "ccesec.post_alert.sender", NULL),
+        {&hf_post_alert_after,
+         {"Alert after the handshake: delay (ms)", "ccesec.post_alert.after_ms", FT_UINT32,
+          BASE_DEC, NULL, 0x0, "Time from the handshake's completion to the alert", HFILL}},
+        {&hf_cut_frames,
+         {"Cut packets", "ccesec.cut_frames", FT_UINT32, BASE_DEC, NULL, 0x0,
+          "Packets of this connection cut by the capture's snap length", HFILL}},
+        {&hf_snaplen,
+         {"Snap length", "ccesec.snaplen", FT_UINT32, BASE_DEC, NULL, 0x0,
+          "Captured length of the cut packets", HFILL}},
+        {&hf_missing_bytes,
+         {"Bytes not captured", "ccesec.missing_bytes", FT_UINT32, BASE_DEC, NULL, 0x0,
+          "TCP bytes of this connection the capture lacks", HFILL}},
+    };
     static int *ett[] = {&ett_ccesec, &ett_cert};
+    proto_register_field_array(proto_ccesec, hf_evidence, array_length(hf_evidence));
     proto_register_field_array(proto_ccesec, hf, array_length(hf));
     proto_register_subtree_array(ett, array_length(ett));
 }
@@ -150,6 +189,16 @@ static const struct {
                                          "Client certificate requested but not sent"},
     [CCESEC_FIND_CERT_UNPARSED] = {"ccesec.expert.cert_unparsed", PI_NOTE,
                                    "Certificate could not be parsed"},
+    [CCESEC_FIND_ENCRYPTED_ALERT] = {"ccesec.expert.encrypted_alert", PI_ERROR,
+                                     "TLS handshake failed with an encrypted alert"},
+    [CCESEC_FIND_ABORTED] = {"ccesec.expert.aborted", PI_WARN,
+                             "Connection aborted by a fatal alert after its handshake"},
+    [CCESEC_FIND_RESUMED] = {"ccesec.expert.resumed", PI_NOTE,
+                             "Session resumed: certificate checked outside the capture"},
+    [CCESEC_FIND_CUT_FRAMES] = {"ccesec.expert.cut_frames", PI_NOTE,
+                                "Packets cut by the capture's snap length"},
+    [CCESEC_FIND_SEGMENTS_MISSING] = {"ccesec.expert.segments_missing", PI_NOTE,
+                                      "TCP segments missing from the capture"},
 };
 
 static void register_expert(void)
@@ -254,11 +303,15 @@ static void add_roles(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const
 static void add_tls(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const ccesec_conn *conn)
 {
     const ccesec_conn_facts *facts = &conn->facts;
-    if (facts->server_hello) {
+    if (facts->server_hello || facts->version_from_records) {
         const char *version = ccesec_tls_version_name(facts->version);
+        if (facts->version != 0)
+            add_string(tree, hf_tls_version, tvb,
+                       version ? version
+                               : wmem_strdup_printf(pinfo->pool, "0x%04x", facts->version));
+    }
+    if (facts->server_hello && facts->cipher != 0) {
         const char *cipher = ccesec_cipher_name(facts->cipher);
-        add_string(tree, hf_tls_version, tvb,
-                   version ? version : wmem_strdup_printf(pinfo->pool, "0x%04x", facts->version));
         add_string(tree, hf_tls_cipher, tvb,
                    cipher ? cipher : wmem_strdup_printf(pinfo->pool, "0x%04x", facts->cipher));
     }
@@ -280,6 +333,58 @@ static void add_tls(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const c
         add_wire_string(tree, hf_client_cert_cn, tvb, pinfo, facts->client_cert->subject_cn);
         add_sha256(tree, hf_client_cert_sha256, tvb, facts->client_cert);
     }
+}
+
+static const char *proof_text(ccesec_proof proof)
+{
+    switch (proof) {
+    case CCESEC_PROOF_CCS:
+        return "ChangeCipherSpec from both sides";
+    case CCESEC_PROOF_DATA:
+        return "encrypted application data from both sides";
+    case CCESEC_PROOF_TLS13_REPLY:
+        return "the server answered the client's Finished";
+    default:
+        return "";
+    }
+}
+
+/* What proves the verdict, and what the capture lacks. */
+static void add_evidence(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo,
+                         const ccesec_conn *conn)
+{
+    const ccesec_conn_facts *f = &conn->facts;
+    if (f->tls_seen) {
+        add_boolean(tree, hf_complete, tvb, f->complete);
+        if (f->complete)
+            add_string(tree, hf_proof, tvb, proof_text(f->proof));
+    }
+    if (f->resumed) {
+        add_boolean(tree, hf_resumed, tvb, TRUE);
+        if (f->resumed_from)
+            proto_item_set_generated(
+                proto_tree_add_uint(tree, hf_resumed_from, tvb, 0, 0, f->resumed_from));
+    }
+    if (f->post_alert.seen) {
+        const char *name = f->post_alert.known ? ccesec_alert_name(f->post_alert.desc) : NULL;
+        add_string(tree, hf_post_alert, tvb,
+                   !f->post_alert.known ? "encrypted"
+                   : name               ? name
+                          : wmem_strdup_printf(pinfo->pool, "%u", f->post_alert.desc));
+        add_string(tree, hf_post_alert_sender, tvb,
+                   ccesec_role_name(ccesec_conn_role(conn, f->post_alert.sender, NULL)));
+        proto_item_set_generated(
+            proto_tree_add_uint(tree, hf_post_alert_after, tvb, 0, 0,
+                                (guint32)CLAMP(f->post_alert.after_ms, 0, (gint64)G_MAXUINT32)));
+    }
+    if (f->cut_frames) {
+        proto_item_set_generated(
+            proto_tree_add_uint(tree, hf_cut_frames, tvb, 0, 0, f->cut_frames));
+        proto_item_set_generated(proto_tree_add_uint(tree, hf_snaplen, tvb, 0, 0, f->snaplen));
+    }
+    if (f->segments_missing)
+        proto_item_set_generated(
+            proto_tree_add_uint(tree, hf_missing_bytes, tvb, 0, 0, f->missing_bytes));
 }
 
 static void add_expert(packet_info *pinfo, proto_item *item, const ccesec_verdict *verdict,
@@ -323,6 +428,7 @@ proto_item *ccesec_fields_add(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tre
     if (conn->reason[0])
         add_string(sub, hf_reason, tvb, conn->reason);
     add_tls(sub, tvb, pinfo, conn);
+    add_evidence(sub, tvb, pinfo, conn);
     return status_item;
 }
 

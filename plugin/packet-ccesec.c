@@ -35,10 +35,7 @@ static gboolean is_candidate(packet_info *pinfo)
     return ccesec_packet_has_sip(pinfo) && ccesec_conn_between_known_roles(pinfo);
 }
 
-/* Findings that appear for the first time are reported on this packet; the packet keeps
- * their bits (per-frame data, only on such packets) for later passes. */
-static guint32 record_new_findings(packet_info *pinfo, ccesec_conn *conn,
-                                   const ccesec_verdict *verdict)
+static guint32 findings_mask(const ccesec_conn *conn, const ccesec_verdict *verdict)
 {
     guint32 mask = 0;
     for (guint i = 0; i < verdict->n_findings; i++)
@@ -48,23 +45,20 @@ static guint32 record_new_findings(packet_info *pinfo, ccesec_conn *conn,
         ccesec_conn_role(conn, CCESEC_SERVER, NULL) == CCESEC_ROLE_UNKNOWN;
     if (mask && some_role_unknown)
         mask |= 1u << CCESEC_UNKNOWN_ROLE_SLOT;
-    mask &= ~conn->reported;
+    return mask;
+}
+
+/* Findings that appear for the first time are reported on this packet; the packet keeps
+ * their bits (per-frame data, only on such packets) for later passes. */
+static guint32 record_new_findings(packet_info *pinfo, ccesec_conn *conn,
+                                   const ccesec_verdict *verdict)
+{
+    guint32 mask = findings_mask(conn, verdict) & ~conn->reported;
     if (mask) {
         conn->reported |= mask;
         p_add_proto_data(wmem_file_scope(), pinfo, proto_ccesec, 0, GUINT_TO_POINTER(mask));
     }
     return mask;
-}
-
-/* One reason string per connection: the previous one is freed when it changes. */
-static void store_verdict(ccesec_conn *conn, const ccesec_verdict *verdict)
-{
-    conn->status = verdict->status;
-    if (strcmp(conn->reason, verdict->reason) == 0)
-        return;
-    if (conn->reason[0])
-        wmem_free(wmem_file_scope(), (char *)conn->reason);
-    conn->reason = wmem_strdup(wmem_file_scope(), verdict->reason);
 }
 
 static ccesec_conn *first_pass(packet_info *pinfo, proto_tree *tree, ccesec_verdict *verdict,
@@ -75,20 +69,25 @@ static ccesec_conn *first_pass(packet_info *pinfo, proto_tree *tree, ccesec_verd
     ccesec_conn *conn = ccesec_conn_for_packet(pinfo, &obs);
     if (ccesec_conn_update(conn, pinfo, &obs) && conn->classified) {
         ccesec_conn_evaluate(conn, (gint64)pinfo->abs_ts.secs, verdict);
-        store_verdict(conn, verdict);
         *report_mask = record_new_findings(pinfo, conn, verdict);
     }
     return conn;
 }
 
+/* Later passes know the whole capture: the connection's final verdict. What only the end of
+ * the capture decided (a handshake that never finished) is reported on its last packet. */
 static ccesec_conn *later_pass(packet_info *pinfo, ccesec_verdict *verdict, guint32 *report_mask)
 {
     ccesec_conn *conn = ccesec_conn_find(pinfo);
     if (!conn)
         return NULL;
+    ccesec_conn_finalize(conn, NULL);
     *report_mask = GPOINTER_TO_UINT(p_get_proto_data(wmem_file_scope(), pinfo, proto_ccesec, 0));
-    if (*report_mask)
-        ccesec_conn_evaluate(conn, (gint64)pinfo->abs_ts.secs, verdict);
+    if (*report_mask || pinfo->num == conn->last_frame) {
+        ccesec_conn_finalize(conn, verdict);
+        if (pinfo->num == conn->last_frame)
+            *report_mask |= findings_mask(conn, verdict) & ~conn->reported;
+    }
     return conn;
 }
 

@@ -29,10 +29,10 @@ typedef struct {
 void ccesec_diagnose_alert(const ccesec_alert_context *ctx, char *buf, gsize buf_len);
 
 /* Connection closed or reset before the handshake completed, without an alert: which side
- * closed, and after what (after the server certificate = the quiet refusal of a stack that
- * does not trust it). */
-void ccesec_diagnose_quiet_close(ccesec_role closer, ccesec_role other, gboolean after_certificate,
-                                 char *buf, gsize buf_len);
+ * closed first (client or server), and after what (after the server certificate = the quiet
+ * refusal of a stack that does not trust it). */
+void ccesec_diagnose_quiet_close(ccesec_role closer, ccesec_role other, gboolean closer_is_client,
+                                 gboolean after_certificate, char *buf, gsize buf_len);
 
 /* What to configure on each side so the leg uses SIP over TLS on tls_port, e.g. for a
  * CVP-CUCM leg: "on CVP set the CUCM SIP Server Group's SecurePort to 5061; on CUCM give

@@ -34,8 +34,27 @@ const char *ccesec_status_name(ccesec_status status);
 
 typedef enum { CCESEC_CLIENT = 0, CCESEC_SERVER = 1 } ccesec_side;
 
-/* Everything the capture showed about one connection. Fixed size; certificates are held
- * by pointer (the dissector shares one parsed copy between connections). */
+/* A fatal alert and where it fell. */
+typedef struct {
+    gboolean seen;
+    gboolean known; /* its description is known (sent in clear, or decrypted with a key log) */
+    guint8 desc;
+    ccesec_side sender;
+    gint64 after_ms; /* post-handshake alerts: time since the handshake completed */
+} ccesec_alert_fact;
+
+/* What proved the handshake complete. */
+typedef enum {
+    CCESEC_PROOF_NONE = 0,
+    CCESEC_PROOF_CCS,        /* TLS <= 1.2: ChangeCipherSpec from both sides, no alert before */
+    CCESEC_PROOF_DATA,       /* TLS <= 1.2: encrypted application data from both sides */
+    CCESEC_PROOF_TLS13_REPLY /* TLS 1.3: the server answered the client's Finished flight */
+} ccesec_proof;
+
+/* Everything the capture showed about one connection, folded in capture order by
+ * tracker.c. Fixed size; certificates are held by pointer (the dissector shares one parsed
+ * copy between connections). Only facts that can change a verdict live here, so a packet
+ * that changes none of them costs no evaluation. */
 typedef struct {
     ccesec_transport transport;
     gboolean sip_in_clear;  /* a SIP message seen unencrypted */
@@ -43,16 +62,36 @@ typedef struct {
     gboolean tls_seen;      /* any TLS record */
     gboolean client_hello;
     gboolean server_hello;
-    guint16 version; /* negotiated: ServerHello supported_versions, else its version; 0 = unknown */
-    guint16 cipher;  /* ServerHello cipher suite */
-    guint8 ccs[2];   /* ChangeCipherSpec records by side (counted up to 255) */
-    guint32 encrypted_records[2]; /* application-data records (type 23) by side */
-    gboolean finished[2];         /* decrypted Finished by side */
-    gboolean alert_fatal;         /* first fatal alert in clear */
+    guint16
+        version; /* negotiated: ServerHello supported_versions, else its version; else the
+                    record-layer version of data records when it proves TLS < 1.2; 0 = unknown */
+    gboolean version_from_records; /* version read from data records (no handshake in capture) */
+    guint16 cipher;                /* ServerHello cipher suite */
+    guint8 ccs[2];                 /* ChangeCipherSpec records by side (TLS <= 1.2, up to 255) */
+    gboolean data[2];              /* application-data records by side (TLS <= 1.2) */
+    gboolean sip_in_records; /* a SIP start line readable inside application-data records: NULL
+                                cipher (no handshake needed to prove it) */
+    /* TLS 1.3, read from record types and lengths only, so a key log changes nothing */
+    gboolean client_flight;        /* the client sent an encrypted record after the ServerHello */
+    gboolean client_finished;      /* ...one longer than an alert: its Finished (or data) */
+    gboolean server_answered;      /* the server then sent a record longer than an alert */
+    gboolean short_record;         /* the last encrypted record had an alert's size... */
+    ccesec_side short_record_side; /* ...and came from this side */
+    gboolean complete;             /* handshake proven complete and accepted by both sides */
+    ccesec_proof proof;
+    gint64 complete_ms;   /* capture time of the proof */
+    gboolean finished[2]; /* decrypted Finished by side */
+    /* The handshake's fatal alert (before completion): alert_fatal/desc/sender */
+    gboolean alert_fatal;
     guint8 alert_desc;
     ccesec_side alert_sender;
-    gboolean fin[2];                /* FIN by side */
-    gboolean rst[2];                /* RST by side */
+    gboolean encrypted_alert; /* an alert-size encrypted record, then a close, before completion */
+    ccesec_side encrypted_alert_sender;
+    ccesec_alert_fact post_alert; /* first fatal alert after completion */
+    gboolean fin[2];              /* FIN by side */
+    gboolean rst[2];              /* RST by side */
+    gboolean closed;              /* first FIN or RST seen */
+    ccesec_side first_closer;
     gboolean cert_request;          /* server sent CertificateRequest */
     gboolean client_cert_empty;     /* client answered the request with no certificate */
     const ccesec_cert *server_cert; /* NULL when not seen (TLS 1.3 without keys, resumption) */
@@ -60,6 +99,16 @@ typedef struct {
     gboolean server_cert_unparsed; /* a certificate was seen but could not be parsed */
     gboolean tls_undecoded;        /* TLS record bytes that Wireshark decoded as something else (TLS
                                       on 5060, a port it gives to SIP) */
+    /* Resumption */
+    gboolean resumed;     /* abbreviated handshake (session ID, ticket) or TLS 1.3 PSK */
+    guint32 resumed_from; /* connection number of the full handshake, 0 = not identified */
+    /* What the capture lacks */
+    gboolean disorder;         /* segments out of order or missing before the handshake completed */
+    gboolean segments_missing; /* data never captured (a gap, or data acknowledged unseen) */
+    guint32 missing_bytes;
+    guint32 cut_frames; /* frames cut by a snap length (counted up to G_MAXUINT32) */
+    guint32 snaplen;    /* captured length of the first cut frame */
+    gboolean at_end;    /* the whole capture has been read: nothing more will come */
 } ccesec_conn_facts;
 
 /* Who the two ends are. */
@@ -106,11 +155,16 @@ typedef enum {
     CCESEC_FIND_SELF_SIGNED,
     CCESEC_FIND_CLIENT_CERT_MISSING,
     CCESEC_FIND_CERT_UNPARSED,
+    CCESEC_FIND_ENCRYPTED_ALERT,  /* TLS 1.3 (or post-CCS) alert, encrypted, then a close */
+    CCESEC_FIND_ABORTED,          /* fatal alert after the handshake completed */
+    CCESEC_FIND_RESUMED,          /* resumed from a handshake not identified in the capture */
+    CCESEC_FIND_CUT_FRAMES,       /* frames cut by a snap length */
+    CCESEC_FIND_SEGMENTS_MISSING, /* TCP data the capture lacks */
     CCESEC_FIND_COUNT
 } ccesec_finding_code;
 
 #define CCESEC_TEXT_MAX     512
-#define CCESEC_FINDINGS_MAX 8
+#define CCESEC_FINDINGS_MAX 12
 
 typedef struct {
     ccesec_finding_code code;
@@ -128,8 +182,8 @@ typedef struct {
     ccesec_finding findings[CCESEC_FINDINGS_MAX]; /* status finding first, then checks */
 } ccesec_verdict;
 
-/* TRUE once the TLS handshake is known to have completed (see verdict.c for the rules per
- * version, with and without decryption). */
+/* TRUE once the TLS handshake is proven complete and accepted by both sides (the rules per
+ * version are in tracker.c). */
 gboolean ccesec_handshake_complete(const ccesec_conn_facts *facts);
 
 /* The verdict for the connection as seen so far. now = packet time (Unix seconds) for the

@@ -344,33 +344,49 @@ void ccesec_diagnose_alert(const ccesec_alert_context *ctx, char *buf, gsize buf
 
 /* ---- Closed without an alert ---- */
 
-void ccesec_diagnose_quiet_close(ccesec_role closer, ccesec_role other, gboolean after_certificate,
-                                 char *buf, gsize buf_len)
+void ccesec_diagnose_quiet_close(ccesec_role closer, ccesec_role other, gboolean closer_is_client,
+                                 gboolean after_certificate, char *buf, gsize buf_len)
 {
     template_vars vars = {0};
     text_out out;
+    const char *text;
 
-    /* Which of the two is the client is not known here: generic words are "one side". */
-    vars_set(&vars, "closer", role_is_known(closer) ? ccesec_role_name(closer) : "one side");
-    vars_set(&vars, "other", role_is_known(other) ? ccesec_role_name(other) : "the other side");
+    vars_set(&vars, "closer",
+             role_is_known(closer) ? ccesec_role_name(closer)
+                                   : (closer_is_client ? "the client" : "the server"));
+    vars_set(&vars, "other",
+             role_is_known(other) ? ccesec_role_name(other)
+                                  : (closer_is_client ? "the server" : "the client"));
     vars_set(&vars, "closer_trust", ccesec_where_trust_store(closer));
     vars_set(&vars, "closer_name", ccesec_where_expected_name(closer));
     vars_set(&vars, "closer_version", ccesec_where_tls_version(closer));
+    if (closer_is_client && !role_is_known(closer))
+        /* No CCE component: a probe (a scanner) rather than a refusal to configure away. */
+        text = after_certificate
+                   ? "{closer}, which has no CCE role, closed after {other}'s certificate "
+                     "without an alert: it did not accept the certificate, or it only probed "
+                     "the port (a scanner). Nothing to change on {other} unless that address "
+                     "is a component: then add it to the roles table"
+                   : "{closer}, which has no CCE role, closed before {other}'s certificate "
+                     "without an alert: a probe of the port (a scanner) or a client that gave up";
+    else if (closer_is_client)
+        text = after_certificate
+                   ? "{closer} closed after the certificate exchange without an alert, quietly "
+                     "refusing {other}'s certificate: import its CA into {closer}'s trust store "
+                     "({closer_trust}); check the name it expects ({closer_name})"
+                   : "{closer} gave up before {other}'s certificate, without an alert: {other} "
+                     "did not answer its ClientHello in time, or no TLS version or cipher suite "
+                     "is shared ({closer_version})";
+    else
+        text = after_certificate
+                   ? "{closer} closed after the client's answer to its certificate, without an "
+                     "alert: it refused the client's certificate or Finished: check that "
+                     "{closer} trusts the CA of {other}'s certificate ({closer_trust})"
+                   : "{closer} closed before any certificate, without an alert: "
+                     "TLS is not enabled there on this port, or no TLS version or cipher suite "
+                     "is shared ({closer_version})";
     text_init(&out, buf, buf_len);
-    if (after_certificate) {
-        fill_template(&out,
-                      "{closer} closed after the certificate exchange without an alert, quietly "
-                      "refusing {other}'s certificate: import its CA into {closer}'s trust store "
-                      "({closer_trust}); "
-                      "check the name it expects ({closer_name})",
-                      &vars);
-    } else {
-        fill_template(&out,
-                      "{closer} closed before any certificate, without an alert: "
-                      "TLS is not enabled there on this port, or no TLS version or cipher suite "
-                      "is shared ({closer_version})",
-                      &vars);
-    }
+    fill_template(&out, text, &vars);
 }
 
 /* ---- Turning TLS on for a leg ---- */

@@ -10,10 +10,6 @@
 #include "ccesec/legs.h"
 #include "verdict_internal.h"
 
-/* TLS 1.3 without keys: the client's Finished and at least one data record. A client that
- * sends a single encrypted record and closes has sent its (encrypted) alert instead. */
-#define TLS13_MIN_CLIENT_RECORDS 2
-
 const char *ccesec_transport_name(ccesec_transport transport)
 {
     switch (transport) {
@@ -65,24 +61,10 @@ static gboolean is_tls13(guint16 version)
     return ccesec_tls_version_rank(version) == ccesec_tls_version_rank(CCESEC_TLS13);
 }
 
+/* Decided in capture order by the tracker (tracker.c has the rules). */
 gboolean ccesec_handshake_complete(const ccesec_conn_facts *facts)
 {
-    guint rank;
-
-    if (facts == NULL)
-        return FALSE;
-    /* Decrypted evidence settles it for every version. */
-    if ((facts->finished[CCESEC_CLIENT] && facts->finished[CCESEC_SERVER]) || facts->sip_decrypted)
-        return TRUE;
-    /* Without a ServerHello nothing was negotiated (no resumption shortcut here). */
-    if (!facts->server_hello)
-        return FALSE;
-    rank = ccesec_tls_version_rank(facts->version);
-    if (rank == 0)
-        return FALSE;
-    if (is_tls13(facts->version))
-        return facts->encrypted_records[CCESEC_CLIENT] >= TLS13_MIN_CLIENT_RECORDS;
-    return facts->ccs[CCESEC_CLIENT] > 0 && facts->ccs[CCESEC_SERVER] > 0 && !facts->alert_fatal;
+    return facts != NULL && facts->complete;
 }
 
 /* ---- Context ---- */
@@ -134,14 +116,18 @@ static void check_version(const ccesec_eval_ctx *ctx, ccesec_check_list *list)
     guint rank = ccesec_tls_version_rank(f->version);
     const char *min_name = ccesec_tls_version_name(ctx->policy->min_tls_version);
 
-    if (!f->server_hello || rank == 0 ||
+    if ((!f->server_hello && !f->version_from_records) || rank == 0 ||
         rank >= ccesec_tls_version_rank(ctx->policy->min_tls_version))
         return;
     ccesec_checks_add(list, CCESEC_FIND_WEAK_VERSION, CCESEC_SEV_WARN,
-                      "%s: %s negotiated between %s and %s is below the minimum %s: set the "
+                      "%s: %s %s between %s and %s is below the minimum %s: set the "
                       "minimum on both (%s; %s)",
-                      ctx->leg, ccesec_tls_version_name(f->version), ctx->who[CCESEC_CLIENT],
-                      ctx->who[CCESEC_SERVER], min_name ? min_name : "version",
+                      ctx->leg, ccesec_tls_version_name(f->version),
+                      f->version_from_records ? "(read from the record layer of its data; the "
+                                                "handshake is before the capture)"
+                                              : "negotiated",
+                      ctx->who[CCESEC_CLIENT], ctx->who[CCESEC_SERVER],
+                      min_name ? min_name : "version",
                       ccesec_where_tls_version(ctx->role[CCESEC_CLIENT]),
                       ccesec_where_tls_version(ctx->role[CCESEC_SERVER]));
 }
@@ -172,6 +158,22 @@ static void check_cipher(const ccesec_eval_ctx *ctx, ccesec_check_list *list)
                       "%s: %s and %s use the weak cipher suite %s (%s): %s", ctx->leg,
                       ctx->who[CCESEC_CLIENT], ctx->who[CCESEC_SERVER], name,
                       ccesec_cipher_weakness(f->cipher, strict), fix);
+}
+
+/* SIP start lines readable inside application-data records: the records are not
+ * encrypted, whatever the handshake said (which may be before the capture). */
+static void check_readable_records(const ccesec_eval_ctx *ctx, ccesec_check_list *list)
+{
+    const ccesec_conn_facts *f = ctx->facts;
+
+    if (!f->sip_in_records || f->sip_decrypted)
+        return;
+    ccesec_checks_add(list, CCESEC_FIND_WEAK_CIPHER, CCESEC_SEV_WARN,
+                      "%s: SIP is readable inside the TLS records between %s and %s: a cipher "
+                      "suite with no encryption (NULL, integrity only): on CUCM set the SIP "
+                      "Trunk / Phone Security Profile's Device Security Mode from "
+                      "'Authenticated' to 'Encrypted'",
+                      ctx->leg, ctx->who[CCESEC_CLIENT], ctx->who[CCESEC_SERVER]);
 }
 
 static void check_legacy_cipher(const ccesec_eval_ctx *ctx, ccesec_check_list *list)
@@ -229,51 +231,48 @@ static void alert_text(const ccesec_eval_ctx *ctx, char *buf, gsize len)
                ctx->who[receiver], diagnosis);
 }
 
-static gboolean side_closed(const ccesec_conn_facts *f, ccesec_side side)
+static ccesec_side other_side(ccesec_side side)
 {
-    return f->fin[side] || f->rst[side];
+    return side == CCESEC_CLIENT ? CCESEC_SERVER : CCESEC_CLIENT;
 }
 
-/* Booleans do not say who closed first. One side closing alone is the closer; RST beats FIN
- * (the abrupt refusal); otherwise, with the server certificate seen, the client most likely
- * refused it, and before it the server refused the ClientHello. */
-static ccesec_side guess_closer(const ccesec_conn_facts *f, gboolean after_certificate)
+/* An encrypted alert: TLS 1.3 encrypts every alert after the ServerHello, so only its size
+ * and the close after it say what it was; the key log, when given, names it. */
+static void encrypted_alert_text(const ccesec_eval_ctx *ctx, char *buf, gsize len)
 {
-    if (side_closed(f, CCESEC_CLIENT) != side_closed(f, CCESEC_SERVER))
-        return side_closed(f, CCESEC_CLIENT) ? CCESEC_CLIENT : CCESEC_SERVER;
-    if (f->rst[CCESEC_CLIENT] != f->rst[CCESEC_SERVER])
-        return f->rst[CCESEC_CLIENT] ? CCESEC_CLIENT : CCESEC_SERVER;
-    return after_certificate ? CCESEC_CLIENT : CCESEC_SERVER;
-}
+    const ccesec_conn_facts *f = ctx->facts;
+    ccesec_side sender = f->encrypted_alert_sender;
+    ccesec_side receiver = other_side(sender);
 
-/* TLS 1.3: one encrypted client record then a close is the client's encrypted alert. */
-static gboolean tls13_encrypted_alert(const ccesec_conn_facts *f)
-{
-    return f->server_hello && is_tls13(f->version) && f->encrypted_records[CCESEC_CLIENT] == 1 &&
-           side_closed(f, CCESEC_CLIENT);
+    if (sender == CCESEC_CLIENT) {
+        g_snprintf(buf, len,
+                   "%s: TLS handshake failed: %s sent an encrypted alert and closed before its "
+                   "Finished, most likely refusing %s's certificate: import the CA that signed "
+                   "it into %s's trust store (%s) and check the name it expects (%s). A key "
+                   "log names the alert",
+                   ctx->leg, ctx->who[sender], ctx->who[receiver], ctx->role_word[sender],
+                   ccesec_where_trust_store(ctx->role[sender]),
+                   ccesec_where_expected_name(ctx->role[sender]));
+        return;
+    }
+    g_snprintf(buf, len,
+               "%s: TLS handshake failed: %s answered %s's certificate and Finished with an "
+               "encrypted alert and closed: it refused the client's certificate (none sent, "
+               "or signed by a CA it does not trust): give %s a certificate signed by a CA in "
+               "%s's trust store (%s). A key log names the alert",
+               ctx->leg, ctx->who[sender], ctx->who[receiver], ctx->role_word[receiver],
+               ctx->role_word[sender], ccesec_where_trust_store(ctx->role[sender]));
 }
 
 static void closed_early_text(const ccesec_eval_ctx *ctx, char *buf, gsize len)
 {
     const ccesec_conn_facts *f = ctx->facts;
     gboolean after_cert = f->server_cert != NULL || f->server_cert_unparsed;
-    ccesec_side closer, other;
+    ccesec_side closer = f->first_closer, other = other_side(closer);
     char diagnosis[CCESEC_TEXT_MAX];
 
-    if (tls13_encrypted_alert(f)) {
-        g_snprintf(buf, len,
-                   "%s: TLS 1.3 handshake failed: %s sent a single encrypted record (its alert, "
-                   "encrypted in TLS 1.3) and closed, most likely refusing %s's certificate: "
-                   "import its CA into %s's trust store (%s)",
-                   ctx->leg, ctx->who[CCESEC_CLIENT], ctx->who[CCESEC_SERVER],
-                   ctx->role_word[CCESEC_CLIENT],
-                   ccesec_where_trust_store(ctx->role[CCESEC_CLIENT]));
-        return;
-    }
-    closer = guess_closer(f, after_cert);
-    other = closer == CCESEC_CLIENT ? CCESEC_SERVER : CCESEC_CLIENT;
-    ccesec_diagnose_quiet_close(ctx->role[closer], ctx->role[other], after_cert, diagnosis,
-                                sizeof diagnosis);
+    ccesec_diagnose_quiet_close(ctx->role[closer], ctx->role[other], closer == CCESEC_CLIENT,
+                                after_cert, diagnosis, sizeof diagnosis);
     g_snprintf(buf, len, "%s: TLS handshake between %s and %s did not complete (%s sent %s). %s",
                ctx->leg, ctx->who[CCESEC_CLIENT], ctx->who[CCESEC_SERVER], ctx->role_word[closer],
                f->rst[closer] ? "a TCP reset" : "FIN", diagnosis);
@@ -299,14 +298,84 @@ static void secure_text(const ccesec_eval_ctx *ctx, char *buf, gsize len)
                ctx->who[CCESEC_CLIENT], ctx->who[CCESEC_SERVER], cert);
 }
 
+/* How to make each end reconnect while capturing, for a handshake before the capture. */
+static const char *reconnect_advice(ccesec_role client)
+{
+    switch (client) {
+    case CCESEC_ROLE_CUBE:
+        return "on CUBE 'clear sip-ua tcp tls connection id <n>' or shut/no shut the dial-peer";
+    case CCESEC_ROLE_CVP:
+        return "on CVP restart the Call Server's SIP service (or the CVP Call Server)";
+    case CCESEC_ROLE_CUCM:
+        return "on CUCM reset the SIP trunk";
+    case CCESEC_ROLE_PHONE:
+        return "reset the phone from CUCM";
+    default:
+        return "restart the SIP service of the side that connects";
+    }
+}
+
 static void unverified_text(const ccesec_eval_ctx *ctx, char *buf, gsize len)
 {
+    const ccesec_conn_facts *f = ctx->facts;
     g_snprintf(buf, len,
-               "%s: TLS without its handshake in the capture between %s and %s: start the "
-               "capture before the connection opens, or make it reconnect (reset the SIP trunk "
-               "on CUCM, or restart the SIP service of %s) while capturing",
+               "%s: TLS without its handshake in the capture between %s and %s (encrypted "
+               "records %s): the connection is older than the capture. Start the capture, "
+               "then make it reconnect while capturing (%s%s)",
                ctx->leg, ctx->who[CCESEC_CLIENT], ctx->who[CCESEC_SERVER],
-               ctx->role_word[CCESEC_CLIENT]);
+               f->data[CCESEC_CLIENT] && f->data[CCESEC_SERVER] ? "in both directions" : "seen",
+               reconnect_advice(ctx->role[CCESEC_CLIENT]),
+               ctx->role[CCESEC_SERVER] == CCESEC_ROLE_CUCM &&
+                       ctx->role[CCESEC_CLIENT] != CCESEC_ROLE_CUCM
+                   ? "; or on CUCM reset the SIP trunk"
+                   : "");
+}
+
+/* How to capture whole packets where CCE components capture. */
+#define WHOLE_PACKETS_ADVICE                                                                       \
+    "capture whole packets: on CUCM and VVB 'utils network capture ... size ALL'; on CUBE "        \
+    "raise the monitor capture's packet length limit ('monitor capture NAME limit packet-len "     \
+    "9500'); on a Windows CVP server capture without a snap length (Wireshark/dumpcap, or "        \
+    "'pktmon start --capture --pkt-size 0')"
+
+static void cut_text(const ccesec_eval_ctx *ctx, char *buf, gsize len)
+{
+    const ccesec_conn_facts *f = ctx->facts;
+    g_snprintf(buf, len,
+               "%s: the capture cut %u packet%s between %s and %s at %u bytes (snap length), "
+               "so the TLS handshake cannot be read (%s): " WHOLE_PACKETS_ADVICE,
+               ctx->leg, f->cut_frames, f->cut_frames == 1 ? "" : "s", ctx->who[CCESEC_CLIENT],
+               ctx->who[CCESEC_SERVER], f->snaplen,
+               !cipher_known(f) ? "the cipher suite is cut off" : "its end is cut off");
+}
+
+static void missing_text(const ccesec_eval_ctx *ctx, char *buf, gsize len)
+{
+    const ccesec_conn_facts *f = ctx->facts;
+    g_snprintf(buf, len,
+               "%s: the capture lacks or reorders segments of the TLS handshake between %s and "
+               "%s (%u bytes never captured), so whether it completed cannot be read. Capture "
+               "on the component itself or on a mirror port that does not drop packets",
+               ctx->leg, ctx->who[CCESEC_CLIENT], ctx->who[CCESEC_SERVER], f->missing_bytes);
+}
+
+/* A handshake that had not finished when the capture ended. */
+static void unfinished_text(const ccesec_eval_ctx *ctx, char *buf, gsize len)
+{
+    const ccesec_conn_facts *f = ctx->facts;
+    const char *last;
+
+    if (!f->server_hello)
+        last = "the server had not answered the ClientHello";
+    else if (is_tls13(f->version) && f->client_finished)
+        last = "the server had not yet answered the client's Finished (its acceptance of the "
+               "client is not in the capture)";
+    else
+        last = "the handshake had started but not finished";
+    g_snprintf(buf, len,
+               "%s: the capture ended during the TLS handshake between %s and %s: %s. Capture "
+               "longer",
+               ctx->leg, ctx->who[CCESEC_CLIENT], ctx->who[CCESEC_SERVER], last);
 }
 
 /* TLS on a port Wireshark gives to another protocol: the bytes are there, the handshake is
@@ -368,53 +437,161 @@ static void push_finding(ccesec_verdict *out, ccesec_finding_code code, ccesec_s
     out->n_findings++;
 }
 
-/* Decides the status and writes its finding (code and text) into status_finding. */
-static ccesec_status decide_status(const ccesec_eval_ctx *ctx, gboolean complete,
-                                   const ccesec_check_list *checks, ccesec_finding *status_finding)
+/* The capture itself lacks evidence: segments missing or out of order, or frames cut. */
+static gboolean evidence_incomplete(const ccesec_conn_facts *f)
+{
+    return f->disorder || f->segments_missing || f->cut_frames > 0;
+}
+
+/* Unverified because of the capture: what it lacks, and how to get it. */
+static ccesec_status capture_lacks(const ccesec_eval_ctx *ctx, ccesec_finding *out)
 {
     const ccesec_conn_facts *f = ctx->facts;
-    char *text = status_finding->text;
-    const gsize len = sizeof status_finding->text;
+    out->code = CCESEC_FIND_UNVERIFIED;
+    if (f->cut_frames > 0)
+        cut_text(ctx, out->text, sizeof out->text);
+    else if (f->disorder || f->segments_missing)
+        missing_text(ctx, out->text, sizeof out->text);
+    else
+        unfinished_text(ctx, out->text, sizeof out->text);
+    return CCESEC_STATUS_UNVERIFIED;
+}
+
+static ccesec_status status_from(ccesec_finding *out, ccesec_finding_code code,
+                                 void (*text)(const ccesec_eval_ctx *, char *, gsize),
+                                 const ccesec_eval_ctx *ctx, ccesec_status status)
+{
+    out->code = code;
+    text(ctx, out->text, sizeof out->text);
+    return status;
+}
+
+/* A completed handshake: secure or weak, when the capture shows what was negotiated. */
+static ccesec_status completed(const ccesec_eval_ctx *ctx, const ccesec_check_list *checks,
+                               ccesec_finding *out)
+{
+    const ccesec_conn_facts *f = ctx->facts;
     const ccesec_finding *check;
 
-    if (f->sip_in_clear) {
-        status_finding->code = CCESEC_FIND_PLAINTEXT;
-        plaintext_text(ctx, text, len);
-        return CCESEC_STATUS_PLAINTEXT;
-    }
-    if (f->alert_fatal && !complete) {
-        status_finding->code = CCESEC_FIND_ALERT;
-        alert_text(ctx, text, len);
-        return CCESEC_STATUS_FAILED;
-    }
-    if (!complete && f->client_hello &&
-        (side_closed(f, CCESEC_CLIENT) || side_closed(f, CCESEC_SERVER))) {
-        status_finding->code = CCESEC_FIND_CLOSED_EARLY;
-        closed_early_text(ctx, text, len);
-        return CCESEC_STATUS_FAILED;
-    }
-    if ((check = first_with_severity(checks, CCESEC_SEV_ERROR)) != NULL) {
-        *status_finding = *check;
-        return CCESEC_STATUS_FAILED;
-    }
-    if (complete && (check = first_with_severity(checks, CCESEC_SEV_WARN)) != NULL) {
-        *status_finding = *check;
+    if (!cipher_known(f) || ccesec_tls_version_rank(f->version) == 0)
+        return capture_lacks(ctx, out);
+    if ((check = first_with_severity(checks, CCESEC_SEV_WARN)) != NULL) {
+        *out = *check;
         return CCESEC_STATUS_WEAK;
     }
-    if (complete) {
-        status_finding->code = CCESEC_FIND_SECURE;
-        secure_text(ctx, text, len);
-        return CCESEC_STATUS_SECURE;
+    return status_from(out, CCESEC_FIND_SECURE, secure_text, ctx, CCESEC_STATUS_SECURE);
+}
+
+/* Encrypted records and no handshake: the connection is older than the capture. What its
+ * records prove (an old record-layer version, SIP readable inside) still counts. */
+static ccesec_status older_than_capture(const ccesec_eval_ctx *ctx, const ccesec_check_list *checks,
+                                        ccesec_finding *out)
+{
+    const ccesec_finding *check = first_with_severity(checks, CCESEC_SEV_WARN);
+    if (check != NULL) {
+        *out = *check;
+        return CCESEC_STATUS_WEAK;
     }
-    if ((f->tls_seen && !f->client_hello) || f->tls_undecoded) {
-        status_finding->code = CCESEC_FIND_UNVERIFIED;
-        if (f->tls_undecoded && !f->tls_seen)
-            undecoded_text(ctx, text, len);
-        else
-            unverified_text(ctx, text, len);
-        return CCESEC_STATUS_UNVERIFIED;
+    return status_from(out, CCESEC_FIND_UNVERIFIED, unverified_text, ctx, CCESEC_STATUS_UNVERIFIED);
+}
+
+/* Decides the status and writes its finding (code and text) into out. Precedence:
+ * plaintext, a refusal the capture shows, a failed certificate check, then what completion
+ * proves; where the capture lacks the evidence, unverified. */
+static ccesec_status decide_status(const ccesec_eval_ctx *ctx, const ccesec_check_list *checks,
+                                   ccesec_finding *out)
+{
+    const ccesec_conn_facts *f = ctx->facts;
+    const ccesec_finding *check;
+    gboolean handshake_seen = f->client_hello || f->server_hello;
+
+    if (f->sip_in_clear)
+        return status_from(out, CCESEC_FIND_PLAINTEXT, plaintext_text, ctx,
+                           CCESEC_STATUS_PLAINTEXT);
+    if (f->alert_fatal)
+        return status_from(out, CCESEC_FIND_ALERT, alert_text, ctx, CCESEC_STATUS_FAILED);
+    if (f->encrypted_alert)
+        return status_from(out, CCESEC_FIND_ENCRYPTED_ALERT, encrypted_alert_text, ctx,
+                           CCESEC_STATUS_FAILED);
+    if (!f->complete && f->closed && handshake_seen) {
+        /* A close is a refusal only when nothing is missing before it. */
+        if (evidence_incomplete(f))
+            return capture_lacks(ctx, out);
+        return status_from(out, CCESEC_FIND_CLOSED_EARLY, closed_early_text, ctx,
+                           CCESEC_STATUS_FAILED);
     }
+    if ((check = first_with_severity(checks, CCESEC_SEV_ERROR)) != NULL) {
+        *out = *check;
+        return CCESEC_STATUS_FAILED;
+    }
+    if (f->complete)
+        return completed(ctx, checks, out);
+    if (f->tls_seen && !handshake_seen)
+        return older_than_capture(ctx, checks, out);
+    if (f->tls_undecoded)
+        return status_from(out, CCESEC_FIND_UNVERIFIED, undecoded_text, ctx,
+                           CCESEC_STATUS_UNVERIFIED);
+    if (f->at_end && f->tls_seen)
+        return capture_lacks(ctx, out);
     return CCESEC_STATUS_PENDING;
+}
+
+/* ---- Notes beside the status ---- */
+
+static void note_aborted(const ccesec_eval_ctx *ctx, ccesec_check_list *notes)
+{
+    const ccesec_alert_fact *a = &ctx->facts->post_alert;
+    const char *name = a->known ? ccesec_alert_name(a->desc) : NULL;
+    char alert[48];
+
+    if (!a->seen)
+        return;
+    if (a->known)
+        g_snprintf(alert, sizeof alert, "the fatal alert %s (%u)", name ? name : "unknown",
+                   a->desc);
+    else
+        g_strlcpy(alert, "an encrypted fatal alert", sizeof alert);
+    ccesec_checks_add(notes, CCESEC_FIND_ABORTED, CCESEC_SEV_WARN,
+                      "%s: connection aborted %.1f s after its TLS handshake completed: %s sent "
+                      "%s to %s. The handshake's verdict stands; look at %s's log for why it "
+                      "ended the connection",
+                      ctx->leg, (double)a->after_ms / 1000.0, ctx->who[a->sender], alert,
+                      ctx->who[other_side(a->sender)], ctx->role_word[a->sender]);
+}
+
+static void note_resumed(const ccesec_eval_ctx *ctx, ccesec_check_list *notes)
+{
+    const ccesec_conn_facts *f = ctx->facts;
+    gboolean expected = ctx->expected_name[CCESEC_SERVER] || ctx->expected_sha256[CCESEC_SERVER];
+
+    if (!f->resumed || f->resumed_from != 0 || f->server_cert != NULL)
+        return;
+    ccesec_checks_add(notes, CCESEC_FIND_RESUMED, CCESEC_SEV_NOTE,
+                      "%s: %s resumed an earlier TLS session with %s%s: the certificate was "
+                      "checked in the handshake that made the session, which is not in the "
+                      "capture%s%s",
+                      ctx->leg, ctx->who[CCESEC_CLIENT], ctx->who[CCESEC_SERVER],
+                      is_tls13(f->version) ? " (TLS 1.3 pre-shared key)" : "",
+                      is_tls13(f->version) ? " (or not identifiable without a key log)" : "",
+                      expected ? "; the roles table's name and pin checks were not made" : "");
+}
+
+static void note_capture(const ccesec_eval_ctx *ctx, ccesec_check_list *notes)
+{
+    const ccesec_conn_facts *f = ctx->facts;
+
+    if (f->cut_frames > 0)
+        ccesec_checks_add(notes, CCESEC_FIND_CUT_FRAMES, CCESEC_SEV_NOTE,
+                          "%s: %u packet%s between %s and %s were cut at %u bytes by the "
+                          "capture's snap length: " WHOLE_PACKETS_ADVICE,
+                          ctx->leg, f->cut_frames, f->cut_frames == 1 ? "" : "s",
+                          ctx->who[CCESEC_CLIENT], ctx->who[CCESEC_SERVER], f->snaplen);
+    if (f->segments_missing)
+        ccesec_checks_add(notes, CCESEC_FIND_SEGMENTS_MISSING, CCESEC_SEV_NOTE,
+                          "%s: the capture lacks %u bytes of the TCP stream between %s and %s "
+                          "(lost by the capture, e.g. a mirror port under load)",
+                          ctx->leg, f->missing_bytes, ctx->who[CCESEC_CLIENT],
+                          ctx->who[CCESEC_SERVER]);
 }
 
 static void run_checks(const ccesec_eval_ctx *ctx, ccesec_check_list *checks)
@@ -422,20 +599,39 @@ static void run_checks(const ccesec_eval_ctx *ctx, ccesec_check_list *checks)
     checks->n = 0;
     check_version(ctx, checks);
     check_cipher(ctx, checks);
+    check_readable_records(ctx, checks);
     check_legacy_cipher(ctx, checks);
     ccesec_cert_checks_run(ctx, checks);
+}
+
+/* Appended after the status is decided: notes never change it. */
+static void run_notes(const ccesec_eval_ctx *ctx, ccesec_check_list *notes)
+{
+    note_aborted(ctx, notes);
+    note_resumed(ctx, notes);
+    note_capture(ctx, notes);
+}
+
+static void push_by_severity(ccesec_verdict *out, const ccesec_check_list *list)
+{
+    static const ccesec_severity by_severity[] = {CCESEC_SEV_ERROR, CCESEC_SEV_WARN,
+                                                  CCESEC_SEV_NOTE, CCESEC_SEV_CHAT};
+    for (guint s = 0; s < G_N_ELEMENTS(by_severity); s++) {
+        for (guint i = 0; i < list->n; i++) {
+            if (list->items[i].severity == by_severity[s])
+                push_finding(out, list->items[i].code, list->items[i].severity,
+                             list->items[i].text);
+        }
+    }
 }
 
 void ccesec_evaluate(const ccesec_conn_facts *facts, const ccesec_peers *peers,
                      const ccesec_policy *policy, gint64 now, ccesec_verdict *out)
 {
-    static const ccesec_severity by_severity[] = {CCESEC_SEV_ERROR, CCESEC_SEV_WARN,
-                                                  CCESEC_SEV_NOTE, CCESEC_SEV_CHAT};
     ccesec_policy defaults;
     ccesec_eval_ctx ctx;
     ccesec_check_list checks;
     ccesec_finding status_finding = {0};
-    guint s, i;
 
     if (out == NULL)
         return;
@@ -449,17 +645,12 @@ void ccesec_evaluate(const ccesec_conn_facts *facts, const ccesec_peers *peers,
     init_ctx(&ctx, facts, peers, policy, now);
     run_checks(&ctx, &checks);
     out->handshake_complete = ccesec_handshake_complete(facts);
-    out->status = decide_status(&ctx, out->handshake_complete, &checks, &status_finding);
+    out->status = decide_status(&ctx, &checks, &status_finding);
     out->severity = status_severity(out->status);
     if (out->status == CCESEC_STATUS_PENDING)
         return; /* nothing decisive yet: no reason, no findings */
     g_strlcpy(out->reason, status_finding.text, sizeof out->reason);
     push_finding(out, status_finding.code, out->severity, status_finding.text);
-    for (s = 0; s < G_N_ELEMENTS(by_severity); s++) {
-        for (i = 0; i < checks.n; i++) {
-            if (checks.items[i].severity == by_severity[s])
-                push_finding(out, checks.items[i].code, checks.items[i].severity,
-                             checks.items[i].text);
-        }
-    }
+    run_notes(&ctx, &checks);
+    push_by_severity(out, &checks);
 }

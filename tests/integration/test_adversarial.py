@@ -23,7 +23,8 @@ FOLDER = os.path.join(CAPTURES, "adversarial")
 
 CRASH_MARKS = ("ERROR: AddressSanitizer", "runtime error:", "Segmentation fault", "Aborted")
 MAX_CAPTURE_BYTES = 1024 * 1024
-PACKET_FIELDS = ["ccesec.conn", "ccesec.cert.cn", "ccesec.alert", "ccesec.alert.sender"]
+PACKET_FIELDS = ["ccesec.conn", "ccesec.cert.cn", "ccesec.alert", "ccesec.alert.sender",
+                 "ccesec.post_alert", "ccesec.post_alert.sender"]
 
 
 AUDIT = load_script("ccesec-audit")  # for its parser of the legs table
@@ -124,6 +125,11 @@ class AdversarialCaptures(SandboxTestCase):
             self.assertEqual(alerts, {want["alert"]} if want["alert"] else set(), where)
         if want.get("alert_sender"):
             self.assertEqual(facts.get("ccesec.alert.sender"), {want["alert_sender"]}, where)
+        if "post_alert" in want:
+            self.assertEqual(facts.get("ccesec.post_alert", set()), {want["post_alert"]}, where)
+        if want.get("post_alert_sender"):
+            self.assertEqual(facts.get("ccesec.post_alert.sender"), {want["post_alert_sender"]},
+                             where)
 
     def test_tls_on_5060_without_decode_as(self):
         """Wireshark 4.0 gives TCP 5060 to its SIP dissector, which rejects TLS: neither SIP

@@ -231,7 +231,7 @@ static void test_output_is_bounded(void)
     ccesec_diagnose_alert(&ctx, NULL, 0); /* must not crash */
     ccesec_diagnose_alert(NULL, small, sizeof small);
     g_assert_cmpuint(strlen(small), >, 0);
-    ccesec_diagnose_quiet_close(CCESEC_ROLE_CVP, CCESEC_ROLE_CUCM, TRUE, small, sizeof small);
+    ccesec_diagnose_quiet_close(CCESEC_ROLE_CVP, CCESEC_ROLE_CUCM, TRUE, TRUE, small, sizeof small);
     g_assert_cmpuint(strlen(small), ==, sizeof small - 1);
     ccesec_advice_enable_tls(CCESEC_ROLE_CVP, CCESEC_ROLE_CUCM, 5061, small, sizeof small);
     g_assert_cmpuint(strlen(small), ==, sizeof small - 1);
@@ -241,15 +241,23 @@ static void test_quiet_close(void)
 {
     char buf[BUF];
 
-    ccesec_diagnose_quiet_close(CCESEC_ROLE_CVP, CCESEC_ROLE_VVB, TRUE, buf, sizeof buf);
+    ccesec_diagnose_quiet_close(CCESEC_ROLE_CVP, CCESEC_ROLE_VVB, TRUE, TRUE, buf, sizeof buf);
     assert_contains(buf, "CVP closed after the certificate exchange without an alert");
     assert_contains(buf, "refusing VVB's certificate");
     assert_contains(buf, ".keystore");
-    ccesec_diagnose_quiet_close(CCESEC_ROLE_VVB, CCESEC_ROLE_CVP, FALSE, buf, sizeof buf);
+    ccesec_diagnose_quiet_close(CCESEC_ROLE_VVB, CCESEC_ROLE_CVP, FALSE, FALSE, buf, sizeof buf);
     assert_contains(buf, "VVB closed before any certificate");
     assert_contains(buf, "Supported TLS(SIP) version");
-    ccesec_diagnose_quiet_close(CCESEC_ROLE_UNKNOWN, CCESEC_ROLE_UNKNOWN, TRUE, buf, sizeof buf);
-    assert_contains(buf, "one side closed");
+    /* A client with no CCE role that closes is a probe, not a component to fix. */
+    ccesec_diagnose_quiet_close(CCESEC_ROLE_UNKNOWN, CCESEC_ROLE_CVP, TRUE, TRUE, buf, sizeof buf);
+    assert_contains(buf, "the client, which has no CCE role, closed after CVP's certificate");
+    assert_contains(buf, "a scanner");
+    g_assert_null(strstr(buf, "TLS is not enabled"));
+    ccesec_diagnose_quiet_close(CCESEC_ROLE_UNKNOWN, CCESEC_ROLE_CVP, TRUE, FALSE, buf, sizeof buf);
+    g_assert_null(strstr(buf, "TLS is not enabled"));
+    /* The server closing after the client's answer: it refused the client. */
+    ccesec_diagnose_quiet_close(CCESEC_ROLE_CUCM, CCESEC_ROLE_CVP, FALSE, TRUE, buf, sizeof buf);
+    assert_contains(buf, "CUCM closed after the client's answer to its certificate");
 }
 
 static void test_advice_per_leg(void)
