@@ -15,7 +15,8 @@
  *             (its alert) and closes.
  *
  * A fatal alert is part of the handshake when it comes before completion, and an abort of
- * the connection after it.
+ * the connection after it. A close before completion is a refusal when the side that closes
+ * had received the latest flight: closing right after one's own flight refuses nothing.
  */
 #include <string.h>
 
@@ -266,6 +267,10 @@ static void record(ccesec_tracker *tracker, ccesec_conn_facts *f, const ccesec_p
 static void records(ccesec_tracker *tracker, ccesec_conn_facts *f, const ccesec_packet_view *v)
 {
     gint alert_at = v->fatal_alert ? alert_record_index(v) : -1;
+    if (v->n_records > 0 && !f->complete) {
+        f->flight_seen = TRUE;
+        f->last_flight_side = v->side;
+    }
     for (guint i = 0; i < v->n_records; i++) {
         if ((gint)i == alert_at)
             alert(f, v->side, v->alert_desc, TRUE, v->time_ms);
@@ -315,6 +320,7 @@ static void close_seen(ccesec_conn_facts *f, const ccesec_packet_view *v)
         return;
     f->closed = TRUE;
     f->first_closer = v->side;
+    f->closer_sent_last = f->flight_seen && f->last_flight_side == v->side;
     /* A short encrypted record just before the close, with nothing after it, was an alert
      * (of the handshake in the capture: without one it may be a close_notify). */
     if (!f->complete && f->short_record && !f->segments_missing &&

@@ -359,6 +359,18 @@ static void missing_text(const ccesec_eval_ctx *ctx, char *buf, gsize len)
                ctx->leg, ctx->who[CCESEC_CLIENT], ctx->who[CCESEC_SERVER], f->missing_bytes);
 }
 
+/* The closer had sent the latest flight: no refusal, and no completion either. */
+static void unanswered_text(const ccesec_eval_ctx *ctx, char *buf, gsize len)
+{
+    const ccesec_conn_facts *f = ctx->facts;
+    ccesec_side closer = f->first_closer, peer = other_side(closer);
+    g_snprintf(buf, len,
+               "%s: %s closed right after its own TLS handshake flight, before %s answered it: "
+               "the capture shows no refusal and no completion. If this repeats, capture on %s "
+               "itself and read its TLS log for why it did not answer",
+               ctx->leg, ctx->who[closer], ctx->who[peer], ctx->role_word[peer]);
+}
+
 /* A handshake that had not finished when the capture ended. */
 static void unfinished_text(const ccesec_eval_ctx *ctx, char *buf, gsize len)
 {
@@ -514,9 +526,13 @@ static ccesec_status decide_status(const ccesec_eval_ctx *ctx, const ccesec_chec
         return status_from(out, CCESEC_FIND_ENCRYPTED_ALERT, encrypted_alert_text, ctx,
                            CCESEC_STATUS_FAILED);
     if (!f->complete && f->closed && handshake_seen) {
-        /* A close is a refusal only when nothing is missing before it. */
+        /* A close is a refusal only when nothing is missing before it, and when the closer
+         * had received the latest flight. */
         if (evidence_incomplete(f))
             return capture_lacks(ctx, out);
+        if (f->closer_sent_last)
+            return status_from(out, CCESEC_FIND_UNVERIFIED, unanswered_text, ctx,
+                               CCESEC_STATUS_UNVERIFIED);
         return status_from(out, CCESEC_FIND_CLOSED_EARLY, closed_early_text, ctx,
                            CCESEC_STATUS_FAILED);
     }
