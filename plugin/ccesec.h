@@ -111,6 +111,12 @@ void ccesec_conn_evaluate(ccesec_conn *conn, gint64 now, ccesec_verdict *verdict
  * Idempotent. */
 void ccesec_conn_finalize(ccesec_conn *conn, ccesec_verdict *verdict);
 const char *ccesec_conn_address_text(const ccesec_conn *conn, ccesec_side side);
+/* For tables drawn before the end of a one-pass read: the status and reason the connection
+ * has if nothing more comes (pending is judged as at the end, on a copy; a reason older than
+ * a role learnt since is rebuilt). */
+ccesec_status ccesec_conn_outcome(ccesec_conn *conn, ccesec_verdict *verdict);
+/* Counts roles learnt so far: when it changes, reasons written before may name "unknown". */
+guint32 ccesec_conn_roles_epoch(void);
 
 /* ---- fields.c ---- */
 void ccesec_fields_register(void);

@@ -392,6 +392,29 @@ void ccesec_conn_evaluate(ccesec_conn *conn, gint64 now, ccesec_verdict *verdict
     store_verdict(conn, verdict);
 }
 
+guint32 ccesec_conn_roles_epoch(void)
+{
+    return roles_epoch;
+}
+
+ccesec_status ccesec_conn_outcome(ccesec_conn *conn, ccesec_verdict *verdict)
+{
+    if (conn->roles_epoch != roles_epoch)
+        ccesec_conn_evaluate(conn, conn->last_abs_secs, verdict); /* a role learnt since */
+    if (conn->status != CCESEC_STATUS_PENDING || conn->final) {
+        verdict->status = conn->status;
+        g_strlcpy(verdict->reason, conn->reason, sizeof verdict->reason);
+        return conn->status;
+    }
+    /* Pending so far: what the end of the capture would make of it, on a copy. */
+    ccesec_peers peers;
+    ccesec_conn_facts facts = conn->facts;
+    facts.at_end = TRUE;
+    fill_peers(conn, &peers);
+    ccesec_evaluate(&facts, &peers, &ccesec_settings_get()->policy, conn->last_abs_secs, verdict);
+    return verdict->status;
+}
+
 void ccesec_conn_finalize(ccesec_conn *conn, ccesec_verdict *verdict)
 {
     ccesec_verdict scratch;
