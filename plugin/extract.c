@@ -210,17 +210,23 @@ static void extract_tcp(proto_tree *tree, ccesec_packet_obs *obs)
     v->ack = tvb_get_ntohl(flags_fi->ds_tvb, header + 8);
 }
 
-/* TLS on a SIP port that Wireshark gives to its SIP dissector (5060) is decoded as neither:
- * recognise it by its first bytes, so the connection is not silently missed. The payload is
- * found from the TCP flags item, next to the header length: wanting tcp.payload instead
- * would copy every TCP payload of the capture. */
-static gboolean payload_looks_like_tls(field_info *flags)
+/* The TCP payload's offset in the flags item's data source: the flags sit at byte 12 of the
+ * TCP header, next to the header length. Wanting tcp.payload instead would copy every TCP
+ * payload of the capture. -1 when not there. */
+static gint tcp_payload_offset(field_info *flags)
 {
     if (!flags || !flags->ds_tvb || flags->start < 12 ||
         !tvb_bytes_exist(flags->ds_tvb, flags->start, 1))
-        return FALSE;
-    gint payload = flags->start - 12 + (tvb_get_guint8(flags->ds_tvb, flags->start) >> 4) * 4;
-    if (!tvb_bytes_exist(flags->ds_tvb, payload, 5))
+        return -1;
+    return flags->start - 12 + (tvb_get_guint8(flags->ds_tvb, flags->start) >> 4) * 4;
+}
+
+/* TLS on a SIP port that Wireshark gives to its SIP dissector (5060) is decoded as neither:
+ * recognise it by its first bytes, so the connection is not silently missed. */
+static gboolean payload_looks_like_tls(field_info *flags)
+{
+    gint payload = tcp_payload_offset(flags);
+    if (payload < 0 || !tvb_bytes_exist(flags->ds_tvb, payload, 5))
         return FALSE;
     guint8 type = tvb_get_guint8(flags->ds_tvb, payload);
     return type >= 20 && type <= 23 && tvb_get_guint8(flags->ds_tvb, payload + 1) == 3 &&
@@ -363,6 +369,21 @@ static void extract_alert(proto_tree *tree, ccesec_packet_obs *obs)
     }
 }
 
+/* A TCP payload neither SIP nor TLS to Wireshark: TLS on a port given to SIP, or a SIP
+ * message the SIP dissector could not take (a frame cut by a snap length): its first bytes
+ * still prove what it is. */
+static void extract_undecoded(proto_tree *tree, ccesec_packet_obs *obs)
+{
+    field_info *flags = first_item(tree, F_TCP_FLAGS);
+    gint payload = tcp_payload_offset(flags);
+    if (payload < 0 || obs->view.payload_len == 0)
+        return;
+    if (payload_looks_like_tls(flags))
+        obs->view.tls_undecoded = TRUE;
+    else if (starts_like_sip(flags->ds_tvb, payload))
+        obs->view.sip = TRUE;
+}
+
 void ccesec_extract(proto_tree *tree, packet_info *pinfo, ccesec_packet_obs *obs)
 {
     memset(obs, 0, sizeof *obs);
@@ -378,8 +399,8 @@ void ccesec_extract(proto_tree *tree, packet_info *pinfo, ccesec_packet_obs *obs
     /* Only real records count: bytes the TLS dissector could not read as a record (noise on
      * a SIP port) leave the connection unclassified. */
     if (!obs->view.tls) {
-        obs->view.tls_undecoded =
-            !obs->view.sip && payload_looks_like_tls(first_item(tree, F_TCP_FLAGS));
+        if (!obs->view.sip)
+            extract_undecoded(tree, obs);
         return;
     }
     extract_hellos(tree, obs);

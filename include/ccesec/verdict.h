@@ -92,10 +92,10 @@ typedef struct {
     gboolean rst[2];              /* RST by side */
     gboolean closed;              /* first FIN or RST seen */
     ccesec_side first_closer;
-    gboolean flight_seen;         /* a handshake record before completion... */
-    ccesec_side last_flight_side; /* ...and who sent the latest */
-    gboolean closer_sent_last;    /* the first closer had sent the latest flight: it was not
-                                     refusing what it received (it may have given up) */
+    gboolean flight_seen;           /* a handshake record before completion... */
+    ccesec_side last_flight_side;   /* ...and who sent the latest */
+    gboolean closer_sent_last;      /* the first closer had sent the latest flight: it was not
+                                       refusing what it received (it may have given up) */
     gboolean cert_request;          /* server sent CertificateRequest */
     gboolean client_cert_empty;     /* client answered the request with no certificate */
     const ccesec_cert *server_cert; /* NULL when not seen (TLS 1.3 without keys, resumption) */

@@ -343,10 +343,9 @@ static void cut_text(const ccesec_eval_ctx *ctx, char *buf, gsize len)
     const ccesec_conn_facts *f = ctx->facts;
     g_snprintf(buf, len,
                "%s: the capture cut %u packet%s between %s and %s at %u bytes (snap length), "
-               "so the TLS handshake cannot be read (%s): " WHOLE_PACKETS_ADVICE,
+               "so the TLS handshake cannot be read: " WHOLE_PACKETS_ADVICE,
                ctx->leg, f->cut_frames, f->cut_frames == 1 ? "" : "s", ctx->who[CCESEC_CLIENT],
-               ctx->who[CCESEC_SERVER], f->snaplen,
-               !cipher_known(f) ? "the cipher suite is cut off" : "its end is cut off");
+               ctx->who[CCESEC_SERVER], f->snaplen);
 }
 
 static void missing_text(const ccesec_eval_ctx *ctx, char *buf, gsize len)
@@ -504,6 +503,9 @@ static ccesec_status older_than_capture(const ccesec_eval_ctx *ctx, const ccesec
         *out = *check;
         return CCESEC_STATUS_WEAK;
     }
+    /* Cut frames hide the hellos too: the snap length is the first thing to fix. */
+    if (ctx->facts->cut_frames > 0)
+        return capture_lacks(ctx, out);
     return status_from(out, CCESEC_FIND_UNVERIFIED, unverified_text, ctx, CCESEC_STATUS_UNVERIFIED);
 }
 
