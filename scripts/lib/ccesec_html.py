@@ -220,9 +220,8 @@ def _svg_edge(index, leg, status, connections, expected):
     out.append("<title>%s</title>" % esc(_edge_title(leg, status, connections)))
     out.append('<path class="hit" d="%s"/>' % path)
     out.append('<path class="line" d="%s" marker-end="url(#arrow-%s)"/>' % (path, cls))
-    fill = {"failed": "url(#hatch)", "plaintext": "url(#hatch)", "weak": "url(#dots)"}.get(cls)
-    out.append('<rect class="badge" x="%d" y="%d" width="%d" height="%d" rx="6"%s/>' % (
-        bx - BADGE_W // 2, top, BADGE_W, height, ' style="fill:%s"' % fill if fill else ""))
+    out.append('<rect class="badge" x="%d" y="%d" width="%d" height="%d" rx="6"/>' % (
+        bx - BADGE_W // 2, top, BADGE_W, height))
     for number, (kind, text) in enumerate(lines):
         out.append('<text x="%d" y="%d" class="b-%s">%s</text>' % (
             bx, top + 18 + number * LINE_H, kind, esc(text)))
@@ -282,7 +281,7 @@ def _problem_item(index, leg, status):
         chip(status), ident("c%d" % index, "leg", leg["leg"]), esc(leg["leg"]), esc(note))
 
 
-def render_headline(index, cap, tag="h2"):
+def render_headline(index, cap, tag="p"):
     ok, big, count, problems = headline(cap)
     out = ['<div class="headline %s">' % ("pass" if ok else "fail")]
     out.append('<%s class="verdict"><span aria-hidden="true">%s</span> %s: %s</%s>' % (
@@ -321,7 +320,8 @@ def render_legend():
         items.append('<li><svg class="key" viewBox="0 0 48 12" width="48" height="12" '
                      'aria-hidden="true"><path class="line st-%s" d="M2,6 L46,6"/></svg>'
                      '%s <span>%s</span></li>' % (cls, chip(cls), esc(meaning)))
-    return '<ul class="legend" aria-label="What the lines mean">%s</ul>' % "".join(items)
+    return ('<p class="legend-title">What the lines and words mean</p><ul class="legend">%s</ul>'
+            % "".join(items))
 
 
 def _yes_no(value):
@@ -334,8 +334,10 @@ def evidence_rows(conn, ev):
     """(label, value) rows of one connection's evidence; None values are left out."""
     transport = conn["transport"]
     mutual = _yes_no(ev.get("mutual_tls"))
-    if mutual == "yes" and ev.get("client_cert_cn"):
-        mutual = "yes: client certificate %s" % ev["client_cert_cn"]
+    if mutual == "yes":
+        mutual = "yes: client certificate %s" % (ev.get("client_cert_cn") or "without a CN")
+    elif mutual == "no":
+        mutual = "no: the server asked for a client certificate and got none"
     tls13 = conn.get("tls_version") == "TLS 1.3"
     if mutual is None and transport == "tls" and conn.get("tls_version"):
         mutual = ("not visible: TLS 1.3 encrypts the certificate request (audit with --keylog "
@@ -432,18 +434,14 @@ def calls_strip(index, cap):
     return ""
 
 
-def render_capture(index, cap, detail, run_info, single):
+def render_capture(index, cap, detail, run_info):
     evidence = detail.get("evidence", {})
     prov = detail.get("provenance", {})
     sid = ident("c%d" % index)
     out = ['<section class="capture" id="%s" aria-labelledby="%s-h">' % (sid, sid)]
     name = cap["file"].rsplit("/", 1)[-1]
-    if single:
-        out.append('<h2 id="%s-h" class="capname">Capture <code>%s</code></h2>' % (sid, esc(name)))
-        out.append(render_headline(index, cap, tag="p"))
-    else:
-        out.append('<h2 id="%s-h" class="capname">Capture <code>%s</code></h2>' % (sid, esc(name)))
-        out.append(render_headline(index, cap, tag="p"))
+    out.append('<h2 id="%s-h" class="capname">Capture <code>%s</code></h2>' % (sid, esc(name)))
+    out.append(render_headline(index, cap))
     out.append('<div class="flow"><figure>%s<figcaption>The CCE call flow of this capture. '
                'Each line is one SIP signalling leg, with its verdict as a word, a symbol and '
                'a line pattern; select a line for its connections.</figcaption></figure>'
@@ -453,11 +451,12 @@ def render_capture(index, cap, detail, run_info, single):
     out.append("<!-- %s: per-call strip goes here when calls land (calls_strip()) -->"
                % CALLS_HOOK)
     out.append(calls_strip(index, cap))
-    out.append('<section aria-labelledby="%s-legs"><h3 id="%s-legs">Evidence per leg</h3>%s'
-               '</section>' % (sid, sid, render_leg_details(index, cap, evidence)))
-    out.append('<section aria-labelledby="%s-prov" class="provenance"><h3 id="%s-prov">'
+    # Named by heading and capture, so that several captures give unique landmarks.
+    out.append('<section aria-labelledby="%s-legs %s-h"><h3 id="%s-legs">Evidence per leg</h3>'
+               '%s</section>' % (sid, sid, sid, render_leg_details(index, cap, evidence)))
+    out.append('<section aria-labelledby="%s-prov %s-h" class="provenance"><h3 id="%s-prov">'
                'Where this comes from</h3>%s</section>' % (
-                   sid, sid, render_provenance(cap, prov, run_info)))
+                   sid, sid, sid, render_provenance(cap, prov, run_info)))
     out.append("</section>")
     return "".join(out)
 
@@ -508,7 +507,7 @@ def render(report, details, run_info):
     if not single:
         body.append(render_overall(report))
     for index, cap in enumerate(report["captures"], 1):
-        body.append(render_capture(index, cap, details.get(cap["file"], {}), run_info, single))
+        body.append(render_capture(index, cap, details.get(cap["file"], {}), run_info))
     body.append(render_run(report, run_info))
     return PAGE % {"title": esc("CCE SIP signalling security: " + title), "css": CSS,
                    "body": "".join(body), "result": "pass" if ok else "fail"}
@@ -594,6 +593,9 @@ figcaption{font-size:.85rem;color:var(--muted);margin-top:4px}
 .edge.st-secure{color:var(--secure)}.edge.st-weak{color:var(--weak)}.edge.st-failed{color:var(--failed)}
 .edge.st-plaintext{color:var(--plaintext)}.edge.st-unverified{color:var(--unverified)}
 .edge.st-not-seen{color:#8c959f}
+.edge.st-failed .badge,.edge.st-plaintext .badge{fill:url(#hatch)}
+.edge.st-weak .badge{fill:url(#dots)}
+.legend-title{font-weight:700;margin:12px 0 4px}
 .edge.st-not-seen .badge{stroke-dasharray:3 3;stroke-width:1.5}
 .edge.st-weak .badge{stroke-dasharray:8 4}
 .edge.st-failed .badge,.edge.st-plaintext .badge{stroke-width:3}
