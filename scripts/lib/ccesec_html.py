@@ -426,6 +426,17 @@ def render_provenance(cap, prov, run_info):
     return '<dl class="ev prov">%s</dl>' % body
 
 
+def render_capture_span(sid, prov):
+    """One sentence on what the capture covers, beside the picture; details further down."""
+    if prov.get("packets") is None:
+        return ""
+    return ('<p class="span">Read from %d packets captured from <span class="nowrap">%s</span> '
+            'to <span class="nowrap">%s</span>. <a href="#%s-prov">Where this comes from</a>.</p>'
+            % (
+                prov["packets"], esc(utc_text(prov.get("first"))), esc(utc_text(prov.get("last"))),
+                sid))
+
+
 def calls_strip(index, cap):
     """The per-call strip: one row per call with its legs and media, when calls are known.
 
@@ -445,9 +456,9 @@ def render_capture(index, cap, detail, run_info):
     out.append('<div class="flow"><figure>%s<figcaption>The CCE call flow of this capture. '
                'Each line is one SIP signalling leg, with its verdict as a word, a symbol and '
                'a line pattern; select a line for its connections.</figcaption></figure>'
-               '<div class="side">%s%s</div></div>' % (
+               '<div class="side">%s%s%s</div></div>' % (
                    render_picture(index, cap), render_legs_summary(index, cap),
-                   render_legend()))
+                   render_legend(), render_capture_span(sid, prov)))
     out.append("<!-- %s: per-call strip goes here when calls land (calls_strip()) -->"
                % CALLS_HOOK)
     out.append(calls_strip(index, cap))
@@ -510,7 +521,8 @@ def render(report, details, run_info):
         body.append(render_capture(index, cap, details.get(cap["file"], {}), run_info))
     body.append(render_run(report, run_info))
     return PAGE % {"title": esc("CCE SIP signalling security: " + title), "css": CSS,
-                   "body": "".join(body), "result": "pass" if ok else "fail"}
+                   "body": "".join(body), "result": "pass" if ok else "fail",
+                   "layout": "one" if single else "many"}
 
 
 PAGE = """<!DOCTYPE html>
@@ -523,7 +535,7 @@ PAGE = """<!DOCTYPE html>
 <title>%(title)s</title>
 <style>%(css)s</style>
 </head>
-<body data-result="%(result)s">
+<body data-result="%(result)s" class="%(layout)s">
 <header><h1>Is the SIP signalling of the contact center encrypted?</h1>
 <p class="sub">CCE call flow security report from a packet capture, by ccesec</p></header>
 <main>
@@ -561,7 +573,7 @@ a{color:#0a58ca}
 color:#fff;white-space:nowrap;border:2px solid transparent;letter-spacing:.02em}
 .chip.st-secure{background:var(--secure)}
 .chip.st-weak{background:var(--weak);border-style:dashed;border-color:#fff}
-.chip.st-failed{background:var(--failed);border-style:double;border-color:#fff}
+.chip.st-failed{background:var(--failed);border-style:double;border-color:#fff;border-width:3px}
 .chip.st-plaintext{background:var(--plaintext);border-style:dotted;border-color:#fff}
 .chip.st-unverified{background:var(--unverified)}
 .chip.st-not-seen{background:var(--not-seen)}
@@ -596,6 +608,8 @@ figcaption{font-size:.85rem;color:var(--muted);margin-top:4px}
 .edge.st-failed .badge,.edge.st-plaintext .badge{fill:url(#hatch)}
 .edge.st-weak .badge{fill:url(#dots)}
 .legend-title{font-weight:700;margin:12px 0 4px}
+.span{margin-top:16px;font-size:.95rem}
+.nowrap{white-space:nowrap}
 .edge.st-not-seen .badge{stroke-dasharray:3 3;stroke-width:1.5}
 .edge.st-weak .badge{stroke-dasharray:8 4}
 .edge.st-failed .badge,.edge.st-plaintext .badge{stroke-width:3}
@@ -613,7 +627,7 @@ figcaption{font-size:.85rem;color:var(--muted);margin-top:4px}
 .summary caption{text-align:left;font-weight:700;margin-bottom:4px}
 .summary th,.summary td{border-bottom:1px solid var(--line);padding:6px 8px;text-align:left}
 .legend{list-style:none;padding:0;margin:0;font-size:.9rem}
-.legend li{margin:6px 0;display:grid;grid-template-columns:52px auto 1fr;gap:8px;align-items:center}
+.legend li{margin:6px 0;display:grid;grid-template-columns:52px 8.6em 1fr;gap:8px;align-items:center}
 .legend li > span:last-child{color:var(--muted)}
 .legend .chip{justify-self:start}
 .key{display:block}
@@ -652,14 +666,13 @@ body{font-size:15px}
 body{font-size:10.5pt}
 header,main,footer{max-width:none;padding:0}
 a{color:inherit;text-decoration:none}
-.headline{background:none}
-.chip{color:#000;background:none;border-color:#000}
-.chip.st-secure{border-style:solid}
-.flow{grid-template-columns:88mm 1fr;gap:8mm}
-.flow-svg{max-width:88mm}
-figure,.headline,.conn,.summary,.legend{break-inside:avoid}
-.capture{break-before:page}
-.capture:first-of-type{break-before:auto}
+.headline,.headline[class]{background:#fff}
+.chip,.chip[class*="st-"]{color:#000;background:#fff;border-color:#000}
+.flow{grid-template-columns:80mm 1fr;gap:8mm}
+.flow-svg{max-width:80mm}
+figure,.headline,.conn,.summary,.legend,.ev.prov{break-inside:avoid}
+.leg{break-inside:auto}
+.many .capture{break-before:page}
 h3{break-after:avoid}
 .reason{background:none}
 }
