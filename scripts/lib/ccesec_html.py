@@ -445,13 +445,16 @@ def calls_strip(index, cap):
     return ""
 
 
-def render_capture(index, cap, detail, run_info):
+def render_capture(index, cap, detail, run_info, total):
     evidence = detail.get("evidence", {})
     prov = detail.get("provenance", {})
     sid = ident("c%d" % index)
     out = ['<section class="capture" id="%s" aria-labelledby="%s-h">' % (sid, sid)]
     name = cap["file"].rsplit("/", 1)[-1]
-    out.append('<h2 id="%s-h" class="capname">Capture <code>%s</code></h2>' % (sid, esc(name)))
+    # numbered when there are several: two folders may hold captures of the same name
+    number = " %d of %d:" % (index, total) if total > 1 else ""
+    out.append('<h2 id="%s-h" class="capname">Capture%s <code>%s</code></h2>' % (
+        sid, number, esc(name)))
     out.append(render_headline(index, cap))
     out.append('<div class="flow"><figure>%s<figcaption>The CCE call flow of this capture. '
                'Each line is one SIP signalling leg, with its verdict as a word, a symbol and '
@@ -518,7 +521,8 @@ def render(report, details, run_info):
     if not single:
         body.append(render_overall(report))
     for index, cap in enumerate(report["captures"], 1):
-        body.append(render_capture(index, cap, details.get(cap["file"], {}), run_info))
+        body.append(render_capture(index, cap, details.get(cap["file"], {}), run_info,
+                                   len(report["captures"])))
     body.append(render_run(report, run_info))
     return PAGE % {"title": esc("CCE SIP signalling security: " + title), "css": CSS,
                    "body": "".join(body), "result": "pass" if ok else "fail",
