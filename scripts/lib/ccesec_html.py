@@ -119,10 +119,12 @@ def chip(status, text=None):
 
 
 def _svg_defs():
+    """Arrow heads and badge patterns, once per page (ids must be unique), in a hidden SVG."""
     markers = "".join(
         '<marker id="arrow-%s" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="13" '
-        'markerHeight="13" markerUnits="userSpaceOnUse" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" '
-        'class="head st-%s"/></marker>' % (cls, cls) for cls in STATUS_CLASSES)
+        'markerHeight="13" markerUnits="userSpaceOnUse" orient="auto-start-reverse">'
+        '<path d="M0,0 L10,5 L0,10 z" class="head st-%s"/></marker>' % (cls, cls)
+        for cls in STATUS_CLASSES)
     hatch = ('<pattern id="hatch" width="6" height="6" patternUnits="userSpaceOnUse" '
              'patternTransform="rotate(45)"><rect width="6" height="6" fill="#fff"/>'
              '<line x1="0" y1="0" x2="0" y2="6" stroke="#000" stroke-opacity="0.18" '
@@ -130,7 +132,8 @@ def _svg_defs():
              '<pattern id="dots" width="5" height="5" patternUnits="userSpaceOnUse">'
              '<rect width="5" height="5" fill="#fff"/><circle cx="2.5" cy="2.5" r="1" '
              'fill="#000" fill-opacity="0.25"/></pattern>')
-    return "<defs>%s%s</defs>" % (markers, hatch)
+    return ('<svg class="defs" width="0" height="0" aria-hidden="true" focusable="false">'
+            '<defs>%s%s</defs></svg>' % (markers, hatch))
 
 
 def _addresses(endpoint):
@@ -238,7 +241,6 @@ def render_picture(index, cap):
                VIEW_W, VIEW_H, VIEW_W, VIEW_H, ident("c%d" % index, "svg-title"))]
     out.append('<title id="%s">CCE call flow: each line is a SIP signalling leg, marked with '
                'its verdict</title>' % ident("c%d" % index, "svg-title"))
-    out.append(_svg_defs())
     # The caller is outside the network ccesec looks at: a plain line to CUBE.
     out.append('<g class="caller"><rect x="185" y="4" width="110" height="24" rx="12"/>'
                '<text x="240" y="21">Caller (PSTN)</text>'
@@ -526,7 +528,7 @@ def render(report, details, run_info):
     body.append(render_run(report, run_info))
     return PAGE % {"title": esc("CCE SIP signalling security: " + title), "css": CSS,
                    "body": "".join(body), "result": "pass" if ok else "fail",
-                   "layout": "one" if single else "many"}
+                   "layout": "one" if single else "many", "defs": _svg_defs()}
 
 
 PAGE = """<!DOCTYPE html>
@@ -540,6 +542,7 @@ PAGE = """<!DOCTYPE html>
 <style>%(css)s</style>
 </head>
 <body data-result="%(result)s" class="%(layout)s">
+%(defs)s
 <header><h1>Is the SIP signalling of the contact center encrypted?</h1>
 <p class="sub">CCE call flow security report from a packet capture, by ccesec</p></header>
 <main>
@@ -583,6 +586,7 @@ color:#fff;white-space:nowrap;border:2px solid transparent;letter-spacing:.02em}
 .chip.st-not-seen{background:var(--not-seen)}
 .flow{display:grid;grid-template-columns:minmax(0,500px) minmax(0,1fr);gap:24px;align-items:start}
 figure{margin:0}
+.defs{position:absolute;width:0;height:0;overflow:hidden}
 figcaption{font-size:.85rem;color:var(--muted);margin-top:4px}
 .flow-svg{width:100%;height:auto;max-width:500px;display:block}
 .flow-svg text{text-anchor:middle;font-family:system-ui,"DejaVu Sans",sans-serif;fill:var(--ink)}

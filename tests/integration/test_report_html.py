@@ -190,8 +190,8 @@ def url_of(path):
 
 def page_requests(netlog_path):
     """URLs the page asked the network for, from a Chromium net log. The browser's own
-    background requests carry the initiator 'not an origin'; a file:// page's carry its
-    opaque origin ('null') and a file:// isolation key."""
+    background requests (update checks, time, accounts) carry the initiator 'not an origin';
+    a file:// page's carry its opaque origin ('null') and a file:// isolation key."""
     with open(netlog_path) as handle:
         log = json.load(handle)
     names = {number: name for name, number in log["constants"]["logEventTypes"].items()}
@@ -200,7 +200,7 @@ def page_requests(netlog_path):
         params = event.get("params") or {}
         if names.get(event["type"]) != "URL_REQUEST_START_JOB" or "url" not in params:
             continue
-        if params.get("initiator") != "not an origin" or \
+        if params.get("initiator") == "null" or \
                 "file://" in params.get("network_isolation_key", ""):
             urls.append(params["url"])
     return urls
@@ -244,7 +244,8 @@ def with_axe(source):
     """A copy of the report that runs axe-core: the CSP must let the inline scripts run."""
     with open(AXE) as handle:
         axe = handle.read().replace("</script", "<\\/script")
-    source = source.replace("default-src 'none';", "default-src 'none'; script-src 'unsafe-inline';")
+    source = source.replace("default-src 'none';",
+                            "default-src 'none'; script-src 'unsafe-inline';")
     return source.replace("</body>", "<script>%s</script>%s</body>" % (axe, AXE_RUNNER))
 
 
@@ -462,6 +463,13 @@ class HtmlReport(unittest.TestCase):
                 self.assertEqual(rows["First packet"], utc(times[0]))
                 self.assertEqual(rows["Last packet"], utc(times[-1]))
                 self.assertTrue(rows["Roles file"].startswith(ROLES))
+
+    def test_ids_are_unique(self):
+        # several captures draw several pictures: arrow heads and patterns are defined once
+        ids = [n.attrs["id"] for n in self.all_dom.iter() if "id" in n.attrs]
+        self.assertEqual(sorted(i for i in set(ids) if ids.count(i) > 1), [])
+        for ref in set(re.findall(r"url\(#([^)]+)\)", self.all_source)):
+            self.assertIn(ref, ids)
 
     def test_calls_hook_is_in_place(self):
         self.assertEqual(self.all_source.count("ccesec:calls-hook"), len(NAMES))
