@@ -390,9 +390,17 @@ def render_connection(conn, ev):
                 esc(conn["reason"])))
 
 
+def _detail_order(cap, leg):
+    """Legs that need work first (worst first), then the secure ones, then optional unseen."""
+    status = leg_status([c for c in cap["connections"] if c["leg"] == leg["leg"]])
+    if status == "not-seen":
+        return 3.5 if leg["expected"] else 6
+    return STATUS_RANK.get(status, 3)
+
+
 def render_leg_details(index, cap, evidence):
     out = []
-    for leg in cap["legs"]:
+    for leg in sorted(cap["legs"], key=lambda leg: _detail_order(cap, leg)):
         on_leg = [c for c in cap["connections"] if c["leg"] == leg["leg"]]
         if not on_leg and not leg["expected"] and leg["leg"] not in FLOW_LEGS:
             continue
@@ -469,7 +477,8 @@ def render_capture(index, cap, detail, run_info, total):
     out.append(calls_strip(index, cap))
     # Named by heading and capture, so that several captures give unique landmarks.
     out.append('<section aria-labelledby="%s-legs %s-h"><h3 id="%s-legs">Evidence per leg</h3>'
-               '%s</section>' % (sid, sid, sid, render_leg_details(index, cap, evidence)))
+               '<p class="fine">Legs that need work come first.</p>%s</section>' % (
+                   sid, sid, sid, render_leg_details(index, cap, evidence)))
     out.append('<section aria-labelledby="%s-prov %s-h" class="provenance"><h3 id="%s-prov">'
                'Where this comes from</h3>%s</section>' % (
                    sid, sid, sid, render_provenance(cap, prov, run_info)))
