@@ -4,6 +4,7 @@
 
 #include "ccesec/diagnosis.h"
 #include "ccesec/x509.h"
+#include "text_buf.h"
 #include "verdict_internal.h"
 
 #define SECONDS_PER_DAY 86400
@@ -55,13 +56,10 @@ static void mention_other_side(ccesec_check_list *list, ccesec_finding_code code
 
 void ccesec_clean_name(const char *in, char *out, gsize out_len)
 {
-    gsize i = 0;
+    text_buf text;
 
-    if (out == NULL || out_len == 0)
-        return;
-    for (; in != NULL && *in != '\0' && i + 1 < out_len; in++)
-        out[i++] = (*in >= 0x20 && *in <= 0x7e) ? *in : '?';
-    out[i] = '\0';
+    text_buf_init(&text, out, out_len);
+    text_buf_put_printable(&text, in);
 }
 
 void ccesec_cert_label(const ccesec_cert *cert, char *out, gsize out_len)

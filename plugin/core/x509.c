@@ -8,6 +8,7 @@
  *       validity, subject, subjectPublicKeyInfo, [1] [2] unique IDs, [3] extensions }
  */
 #include "ccesec/x509.h"
+#include "text_buf.h"
 #include "x509_der.h"
 
 #include <gcrypt.h>
@@ -15,51 +16,22 @@
 
 /* ---------------------------------------------------------------- text output */
 
-/* A bounded text buffer: whole characters are appended or none, so a cut never leaves half
- * a UTF-8 sequence. */
-typedef struct {
-    char *buf;
-    gsize size;
-    gsize used;
-    gboolean truncated;
-} text_sink;
-
-static void sink_init(text_sink *sink, char *buf, gsize size)
-{
-    sink->buf = buf;
-    sink->size = size;
-    sink->used = 0;
-    sink->truncated = FALSE;
-    buf[0] = '\0';
-}
-
-static void sink_put(text_sink *sink, const char *bytes, gsize n)
-{
-    if (sink->truncated || sink->used + n + 1 > sink->size) {
-        sink->truncated = TRUE;
-        return;
-    }
-    memcpy(sink->buf + sink->used, bytes, n);
-    sink->used += n;
-    sink->buf[sink->used] = '\0';
-}
-
 /* NUL would end the C string early (hiding what follows it, a classic spoofing trick). */
-static void sink_put_byte(text_sink *sink, guint8 byte)
+static void sink_put_byte(text_buf *sink, guint8 byte)
 {
     char c = byte == 0 ? '?' : (char)byte;
-    sink_put(sink, &c, 1);
+    text_buf_put_n(sink, &c, 1);
 }
 
-static void sink_put_codepoint(text_sink *sink, gunichar cp)
+static void sink_put_codepoint(text_buf *sink, gunichar cp)
 {
     if (cp == 0 || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
-        sink_put(sink, "?", 1);
+        text_buf_put_n(sink, "?", 1);
         return;
     }
     char utf8[6];
     gint n = g_unichar_to_utf8(cp, utf8);
-    sink_put(sink, utf8, (gsize)n);
+    text_buf_put_n(sink, utf8, (gsize)n);
 }
 
 /* Length of the UTF-8 sequence starting at p when well-formed, else 1 (copy the byte raw). */
@@ -80,14 +52,14 @@ static gsize utf8_unit_length(const guint8 *p, gsize left)
     return want;
 }
 
-static void copy_raw_string(text_sink *sink, der_span s)
+static void copy_raw_string(text_buf *sink, der_span s)
 {
     for (gsize i = 0; i < s.len && !sink->truncated; i++) {
         sink_put_byte(sink, s.data[i]);
     }
 }
 
-static void copy_utf8_string(text_sink *sink, der_span s)
+static void copy_utf8_string(text_buf *sink, der_span s)
 {
     gsize i = 0;
     while (i < s.len && !sink->truncated) {
@@ -95,14 +67,14 @@ static void copy_utf8_string(text_sink *sink, der_span s)
         if (n == 1) {
             sink_put_byte(sink, s.data[i]);
         } else {
-            sink_put(sink, (const char *)s.data + i, n);
+            text_buf_put_n(sink, (const char *)s.data + i, n);
         }
         i += n;
     }
 }
 
 /* BMPString is UTF-16 big-endian (UCS-2 in the standard; surrogate pairs accepted). */
-static void copy_bmp_string(text_sink *sink, der_span s)
+static void copy_bmp_string(text_buf *sink, der_span s)
 {
     gsize i = 0;
     while (i + 1 < s.len && !sink->truncated) {
@@ -118,12 +90,12 @@ static void copy_bmp_string(text_sink *sink, der_span s)
         sink_put_codepoint(sink, unit);
     }
     if (i < s.len) {
-        sink_put(sink, "?", 1); /* odd trailing byte */
+        text_buf_put_n(sink, "?", 1); /* odd trailing byte */
     }
 }
 
 /* UniversalString is UCS-4 big-endian. */
-static void copy_universal_string(text_sink *sink, der_span s)
+static void copy_universal_string(text_buf *sink, der_span s)
 {
     gsize i = 0;
     for (; i + 3 < s.len && !sink->truncated; i += 4) {
@@ -132,13 +104,13 @@ static void copy_universal_string(text_sink *sink, der_span s)
         sink_put_codepoint(sink, cp);
     }
     if (i < s.len) {
-        sink_put(sink, "?", 1);
+        text_buf_put_n(sink, "?", 1);
     }
 }
 
 /* Any DirectoryString (and the IA5/Visible/Numeric strings some CAs put in names) as
  * UTF-8; the 8-bit types are copied raw, as the header promises. */
-static void copy_directory_string(text_sink *sink, const der_tlv *value)
+static void copy_directory_string(text_buf *sink, const der_tlv *value)
 {
     switch (value->tag) {
     case DER_BMP_STRING:
@@ -179,8 +151,8 @@ static gboolean is_string_tag(guint8 tag)
  * it is the most specific one, the one TLS stacks that still look at the CN check. */
 static gboolean read_name_cn(der_span name, char *out, gsize out_size, gboolean *truncated)
 {
-    text_sink sink;
-    sink_init(&sink, out, out_size);
+    text_buf sink;
+    text_buf_init(&sink, out, out_size);
     while (name.len > 0) {
         der_tlv rdn;
         if (!ccesec_der_expect(&name, DER_SET, &rdn)) {
@@ -194,7 +166,7 @@ static gboolean read_name_cn(der_span name, char *out, gsize out_size, gboolean 
                 return FALSE;
             }
             if (ccesec_der_oid_is(type.value, "2.5.4.3") && is_string_tag(value.tag)) {
-                sink_init(&sink, out, out_size);
+                text_buf_init(&sink, out, out_size);
                 copy_directory_string(&sink, &value);
             }
         }
@@ -541,8 +513,8 @@ static void store_san_dns(ccesec_cert *cert, der_span name)
     if (cert->n_san_dns >= CCESEC_SAN_MAX) {
         return;
     }
-    text_sink sink;
-    sink_init(&sink, cert->san_dns[cert->n_san_dns], CCESEC_NAME_MAX);
+    text_buf sink;
+    text_buf_init(&sink, cert->san_dns[cert->n_san_dns], CCESEC_NAME_MAX);
     copy_raw_string(&sink, name);
     cert->n_san_dns++;
 }
