@@ -11,6 +11,7 @@
 #include "text_buf.h"
 #include "x509_der.h"
 
+#include <arpa/inet.h>
 #include <gcrypt.h>
 #include <string.h>
 
@@ -507,54 +508,126 @@ static void ipv6_to_text(const guint8 *a, char *buf, gsize buf_len)
     }
 }
 
-static void store_san_dns(ccesec_cert *cert, der_span name)
+/* One GeneralName as a ccesec_san: dNSName is [2] IA5String, iPAddress [7] OCTET STRING of
+ * 4 or 16 bytes (8 or 32 are name-constraint masks, not addresses). FALSE for other kinds. */
+static gboolean san_from_general_name(const der_tlv *name, ccesec_san *out)
 {
-    cert->n_san_dns_total++;
-    if (cert->n_san_dns >= CCESEC_SAN_MAX) {
-        return;
+    text_buf text;
+    if (name->tag == 0x82) {
+        out->kind = CCESEC_SAN_DNS;
+        text_buf_init(&text, out->text, sizeof out->text);
+        copy_raw_string(&text, name->value);
+        out->truncated = text.truncated;
+        return TRUE;
     }
-    text_buf sink;
-    text_buf_init(&sink, cert->san_dns[cert->n_san_dns], CCESEC_NAME_MAX);
-    copy_raw_string(&sink, name);
-    cert->n_san_dns++;
+    out->kind = CCESEC_SAN_IP;
+    out->truncated = FALSE;
+    if (name->tag == 0x87 && name->value.len == 4) {
+        ipv4_to_text(name->value.data, out->text, sizeof out->text);
+        return TRUE;
+    }
+    if (name->tag == 0x87 && name->value.len == 16) {
+        ipv6_to_text(name->value.data, out->text, sizeof out->text);
+        return TRUE;
+    }
+    return FALSE;
 }
 
-/* Only the two address sizes a SAN may hold; 8 or 32 bytes are name-constraint masks. */
-static void store_san_ip(ccesec_cert *cert, der_span address)
+/* The first entries of each kind are also kept as text (cut between characters). */
+static void keep_san(ccesec_cert *cert, const ccesec_san *san)
 {
-    if (cert->n_san_ip >= CCESEC_SAN_MAX) {
-        return;
-    }
-    char *text = cert->san_ip[cert->n_san_ip];
-    if (address.len == 4) {
-        ipv4_to_text(address.data, text, sizeof cert->san_ip[0]);
-    } else if (address.len == 16) {
-        ipv6_to_text(address.data, text, sizeof cert->san_ip[0]);
+    text_buf text;
+    if (san->kind == CCESEC_SAN_DNS) {
+        cert->n_san_dns_total++;
+        if (cert->n_san_dns >= CCESEC_SAN_MAX) {
+            return;
+        }
+        text_buf_init(&text, cert->san_dns[cert->n_san_dns++], CCESEC_NAME_MAX);
     } else {
-        return;
+        cert->n_san_ip_total++;
+        if (cert->n_san_ip >= CCESEC_SAN_MAX) {
+            return;
+        }
+        text_buf_init(&text, cert->san_ip[cert->n_san_ip++], sizeof cert->san_ip[0]);
     }
-    cert->n_san_ip++;
+    text_buf_put(&text, san->text);
 }
 
-/* GeneralNames ::= SEQUENCE OF GeneralName; dNSName is [2] IA5String, iPAddress [7]. */
+/* GeneralNames ::= SEQUENCE OF GeneralName. The walk is checked whole here, so the on-demand
+ * walks of ccesec_san_iter read only what parsed once. */
 static gboolean read_subject_alt_name(der_span extension_value, ccesec_cert *cert)
 {
     der_tlv names;
     if (!ccesec_der_expect(&extension_value, DER_SEQUENCE, &names)) {
         return FALSE;
     }
-    while (names.value.len > 0) {
+    der_span rest = names.value;
+    while (rest.len > 0) {
         der_tlv name;
-        if (ccesec_der_next(&names.value, &name) != CCESEC_X509_OK) {
+        ccesec_san san;
+        if (ccesec_der_next(&rest, &name) != CCESEC_X509_OK) {
             return FALSE;
         }
-        if (name.tag == 0x82) {
-            store_san_dns(cert, name.value);
-        } else if (name.tag == 0x87) {
-            store_san_ip(cert, name.value);
+        if (san_from_general_name(&name, &san)) {
+            keep_san(cert, &san);
         }
     }
+    cert->san_names = names.value.data;
+    cert->san_names_len = names.value.len;
     return TRUE;
+}
+
+void ccesec_san_iter_init(ccesec_san_iter *iter, const ccesec_cert *cert)
+{
+    memset(iter, 0, sizeof *iter);
+    iter->cert = cert;
+    if (cert != NULL) {
+        iter->next = cert->san_names;
+        iter->left = cert->san_names != NULL ? cert->san_names_len : 0;
+    }
+}
+
+/* A cert without san_names (filled in by hand): its kept text, dNSNames first. */
+static gboolean next_kept_san(ccesec_san_iter *iter, ccesec_san *out)
+{
+    const ccesec_cert *cert = iter->cert;
+    guint n_dns = MIN(cert->n_san_dns, CCESEC_SAN_MAX);
+    guint n_ip = MIN(cert->n_san_ip, CCESEC_SAN_MAX);
+    guint i = iter->kept++;
+    const char *text = i < n_dns          ? cert->san_dns[i]
+                       : i < n_dns + n_ip ? cert->san_ip[i - n_dns]
+                                          : NULL;
+    if (text == NULL) {
+        return FALSE;
+    }
+    out->kind = i < n_dns ? CCESEC_SAN_DNS : CCESEC_SAN_IP;
+    out->truncated = FALSE;
+    g_strlcpy(out->text, text, sizeof out->text);
+    return TRUE;
+}
+
+gboolean ccesec_san_iter_next(ccesec_san_iter *iter, ccesec_san *out)
+{
+    if (iter->cert == NULL) {
+        return FALSE;
+    }
+    if (iter->cert->san_names == NULL) {
+        return next_kept_san(iter, out);
+    }
+    der_span rest = {iter->next, iter->left};
+    while (rest.len > 0) {
+        der_tlv name;
+        if (ccesec_der_next(&rest, &name) != CCESEC_X509_OK) {
+            break;
+        }
+        iter->next = rest.data;
+        iter->left = rest.len;
+        if (san_from_general_name(&name, out)) {
+            return TRUE;
+        }
+    }
+    iter->left = 0;
+    return FALSE;
 }
 
 /* Extension ::= SEQUENCE { extnID OID, critical BOOLEAN DEFAULT FALSE, extnValue OCTET
@@ -733,21 +806,71 @@ void ccesec_sha256_to_text(const guint8 digest[CCESEC_SHA256_LEN], char *buf, gs
 
 /* ---------------------------------------------------------------- name matching */
 
-/* A leading "*." stands for exactly one non-empty label; a name equal to the pattern itself
- * also matches, since that is what an administrator types into a trunk profile. */
-static gboolean name_matches_pattern(const char *pattern, const char *name)
+/* Length without one trailing root dot ("cucm1.example.com." is the same host). */
+static gsize host_length(const char *name)
 {
-    if (pattern[0] == '\0') {
+    gsize len = strlen(name);
+    return len > 1 && name[len - 1] == '.' ? len - 1 : len;
+}
+
+static gboolean same_host(const char *a, gsize a_len, const char *b, gsize b_len)
+{
+    return a_len == b_len && g_ascii_strncasecmp(a, b, a_len) == 0;
+}
+
+/* Two or more non-empty labels and no '*': what may follow a wildcard label. */
+static gboolean is_wildcard_base(const char *base, gsize len)
+{
+    guint labels = 1;
+    if (len == 0 || base[0] == '.' || base[len - 1] == '.') {
         return FALSE;
     }
-    if (g_ascii_strcasecmp(pattern, name) == 0) {
+    for (gsize i = 0; i < len; i++) {
+        if (base[i] == '*' || (base[i] == '.' && base[i + 1] == '.')) {
+            return FALSE;
+        }
+        labels += base[i] == '.';
+    }
+    return labels >= 2;
+}
+
+/* A presented DNS-ID (SAN dNSName or CN) against the expected host name (RFC 6125 6.4):
+ * equal, or "*.base" for one non-empty left-most label over base. The presented text as a
+ * whole also matches, since that is what an administrator types into a trunk profile. */
+static gboolean dns_id_matches(const char *presented, const char *name, gboolean name_is_ip)
+{
+    gsize presented_len = host_length(presented), name_len = host_length(name);
+    if (presented_len == 0 || name_len == 0) {
+        return FALSE;
+    }
+    if (same_host(presented, presented_len, name, name_len)) {
         return TRUE;
     }
-    if (pattern[0] != '*' || pattern[1] != '.' || pattern[2] == '\0') {
+    if (name_is_ip || presented_len < 2 || presented[0] != '*' || presented[1] != '.' ||
+        !is_wildcard_base(presented + 2, presented_len - 2)) {
         return FALSE;
     }
-    const char *dot = strchr(name, '.');
-    return dot != NULL && dot != name && g_ascii_strcasecmp(dot + 1, pattern + 2) == 0;
+    const char *dot = memchr(name, '.', name_len);
+    if (dot == NULL || dot == name) {
+        return FALSE;
+    }
+    return same_host(dot + 1, name_len - (gsize)(dot + 1 - name), presented + 2, presented_len - 2);
+}
+
+/* The RFC 5952 text of an IPv4 or IPv6 address, as SAN iPAddresses are given; FALSE for a
+ * host name. */
+static gboolean address_text(const char *name, char *buf, gsize buf_len)
+{
+    guint8 bytes[16];
+    if (inet_pton(AF_INET, name, bytes) == 1) {
+        ipv4_to_text(bytes, buf, buf_len);
+        return TRUE;
+    }
+    if (inet_pton(AF_INET6, name, bytes) == 1) {
+        ipv6_to_text(bytes, buf, buf_len);
+        return TRUE;
+    }
+    return FALSE;
 }
 
 gboolean ccesec_cert_matches_name(const ccesec_cert *cert, const char *name)
@@ -755,16 +878,23 @@ gboolean ccesec_cert_matches_name(const ccesec_cert *cert, const char *name)
     if (cert == NULL || name == NULL || name[0] == '\0') {
         return FALSE;
     }
-    /* A cut CN is not the certificate's name: never let its prefix match. */
-    if (!cert->subject_cn_truncated && name_matches_pattern(cert->subject_cn, name)) {
-        return TRUE;
-    }
-    for (guint i = 0; i < cert->n_san_dns && i < CCESEC_SAN_MAX; i++) {
-        if (name_matches_pattern(cert->san_dns[i], name)) {
+    char address[48];
+    gboolean is_ip = address_text(name, address, sizeof address);
+    ccesec_san_iter iter;
+    ccesec_san san;
+    ccesec_san_iter_init(&iter, cert);
+    while (ccesec_san_iter_next(&iter, &san)) {
+        gboolean match = san.kind == CCESEC_SAN_IP
+                             ? is_ip && strcmp(san.text, address) == 0
+                             : !san.truncated && dns_id_matches(san.text, name, is_ip);
+        if (match) {
             return TRUE;
         }
     }
-    return FALSE;
+    /* The CN is a fallback for certificates without a SAN dNSName; a cut one never matches. */
+    gboolean has_dns_san = cert->n_san_dns_total > 0 || cert->n_san_dns > 0;
+    return !has_dns_san && !cert->subject_cn_truncated &&
+           dns_id_matches(cert->subject_cn, name, is_ip);
 }
 
 /* ---------------------------------------------------------------- time text */

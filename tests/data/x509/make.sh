@@ -43,6 +43,18 @@ extendedKeyUsage = serverAuth, clientAuth
 basicConstraints = CA:false
 extendedKeyUsage = serverAuth, clientAuth
 subjectAltName = DNS:cube1.dcloud.cisco.com, DNS:*.dcloud.cisco.com, IP:198.18.133.226, IP:2001:db8::5061
+[many_san]
+basicConstraints = CA:false
+extendedKeyUsage = serverAuth, clientAuth
+subjectAltName = DNS:cucm1.dcloud.cisco.com, DNS:cucm2.dcloud.cisco.com, DNS:cucm3.dcloud.cisco.com, DNS:cucm4.dcloud.cisco.com, DNS:cucm5.dcloud.cisco.com, DNS:cucm6.dcloud.cisco.com, DNS:cucm7.dcloud.cisco.com, DNS:cucm8.dcloud.cisco.com, DNS:cucm9.dcloud.cisco.com, DNS:cucm10.dcloud.cisco.com, DNS:cucm11.dcloud.cisco.com, DNS:cucm12.dcloud.cisco.com
+[ip_san]
+basicConstraints = CA:false
+extendedKeyUsage = serverAuth, clientAuth
+subjectAltName = IP:198.18.133.3, IP:2001:db8:133::3
+[wildcard_san]
+basicConstraints = CA:false
+extendedKeyUsage = serverAuth, clientAuth
+subjectAltName = DNS:*.dcloud.cisco.com, DNS:f*.wild.test, DNS:*.test, DNS:a.*.wild.test
 CNF
 : > index.txt
 echo 1000 > serial
@@ -102,6 +114,22 @@ sign bmp_cn "/CN=客服中心 ccesec" leaf 20240101000000Z 20250101000000Z ca sh
 # Two commonNames: the last one is the one that counts.
 key two_cn -algorithm EC -pkeyopt ec_paramgen_curve:P-256
 sign two_cn "/CN=first.test/O=ccesec/CN=second.test" leaf 20240101000000Z 20250101000000Z ca sha256
+
+# A CUCM cluster certificate: twelve SAN dNSNames, and a CN that is none of them.
+key many_san -algorithm EC -pkeyopt ec_paramgen_curve:P-256
+sign many_san "/CN=CUCM cluster" many_san 20240101000000Z 20250101000000Z ca sha256
+
+# Addresses only: the CN counts, as there is no SAN dNSName.
+key ip_san -algorithm EC -pkeyopt ec_paramgen_curve:P-256
+sign ip_san "/CN=cucm1.dcloud.cisco.com" ip_san 20240101000000Z 20250101000000Z ca sha256
+
+# RFC 6125 wildcards: one whole left-most label only.
+key wildcard_san -algorithm EC -pkeyopt ec_paramgen_curve:P-256
+sign wildcard_san "/CN=wild.test" wildcard_san 20240101000000Z 20250101000000Z ca sha256
+
+# Sixty three-byte characters: more than a kept name holds, so it is cut between characters.
+key wide_cn -algorithm EC -pkeyopt ec_paramgen_curve:P-256
+sign wide_cn "/CN=$(python3 -c 'print("\u5ba2" * 60)')" leaf 20240101000000Z 20250101000000Z ca sha256
 
 key expired -algorithm EC -pkeyopt ec_paramgen_curve:P-256
 sign expired "/CN=expired.test" leaf 20200101000000Z 20211231235959Z ca sha256
