@@ -591,16 +591,17 @@ void ccesec_san_iter_init(ccesec_san_iter *iter, const ccesec_cert *cert)
 static gboolean next_kept_san(ccesec_san_iter *iter, ccesec_san *out)
 {
     const ccesec_cert *cert = iter->cert;
-    guint n_dns = MIN(cert->n_san_dns, CCESEC_SAN_MAX);
-    guint n_ip = MIN(cert->n_san_ip, CCESEC_SAN_MAX);
     guint i = iter->kept++;
-    const char *text = i < n_dns          ? cert->san_dns[i]
-                       : i < n_dns + n_ip ? cert->san_ip[i - n_dns]
-                                          : NULL;
-    if (text == NULL) {
+    const char *text;
+    if (i < MIN(cert->n_san_dns, CCESEC_SAN_MAX)) {
+        out->kind = CCESEC_SAN_DNS;
+        text = cert->san_dns[i];
+    } else if (i - cert->n_san_dns < MIN(cert->n_san_ip, CCESEC_SAN_MAX)) {
+        out->kind = CCESEC_SAN_IP;
+        text = cert->san_ip[i - cert->n_san_dns];
+    } else {
         return FALSE;
     }
-    out->kind = i < n_dns ? CCESEC_SAN_DNS : CCESEC_SAN_IP;
     out->truncated = FALSE;
     g_strlcpy(out->text, text, sizeof out->text);
     return TRUE;
