@@ -258,6 +258,14 @@ static void add_server_cert(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo,
     add_wire_string(tree, hf_cert_signature, tvb, pinfo, cert->sig_alg);
 }
 
+char *ccesec_endpoint_text(wmem_allocator_t *scope, const ccesec_conn *conn, ccesec_side side)
+{
+    const char *address = ccesec_conn_address_text(conn, side);
+    return conn->addr[side].family == 6
+               ? wmem_strdup_printf(scope, "[%s]:%u", address, conn->port[side])
+               : wmem_strdup_printf(scope, "%s:%u", address, conn->port[side]);
+}
+
 static void add_roles(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const ccesec_conn *conn)
 {
     static const int *role_hf[2] = {&hf_client_role, &hf_server_role};
@@ -266,14 +274,10 @@ static void add_roles(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const
     for (int side = CCESEC_CLIENT; side <= CCESEC_SERVER; side++) {
         ccesec_role_source source;
         ccesec_role role = ccesec_conn_role(conn, (ccesec_side)side, &source);
-        const char *address = ccesec_conn_address_text(conn, (ccesec_side)side);
-        const char *endpoint =
-            conn->addr[side].family == 6
-                ? wmem_strdup_printf(pinfo->pool, "[%s]:%u", address, conn->port[side])
-                : wmem_strdup_printf(pinfo->pool, "%s:%u", address, conn->port[side]);
         add_string(tree, *role_hf[side], tvb, ccesec_role_name(role));
         add_string(tree, *source_hf[side], tvb, ccesec_role_source_name(source));
-        add_string(tree, *addr_hf[side], tvb, endpoint);
+        add_string(tree, *addr_hf[side], tvb,
+                   ccesec_endpoint_text(pinfo->pool, conn, (ccesec_side)side));
     }
 }
 

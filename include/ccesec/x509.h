@@ -84,12 +84,17 @@ typedef enum {
  * before the problem (fingerprint always computed when len > 0). Never reads outside
  * der[0..len). cert->san_names points into der (see above). */
 ccesec_x509_result ccesec_x509_parse(const guint8 *der, gsize len, ccesec_cert *cert);
-const char *ccesec_x509_result_text(ccesec_x509_result result);
 
 /* SHA-256 of data, with libgcrypt. */
 void ccesec_sha256(const guint8 *data, gsize len, guint8 out[CCESEC_SHA256_LEN]);
 /* "ab:cd:..." lowercase with colons into buf (at least 96 bytes). */
 void ccesec_sha256_to_text(const guint8 digest[CCESEC_SHA256_LEN], char *buf, gsize buf_len);
+/* A fingerprint as people paste it: 64 hex digits, any case, with ':', '-' or white space
+ * anywhere between them. TRUE with out filled; FALSE with *bad the first byte that is none of
+ * these (0 when only the number of digits is wrong) and *digits the hex digits counted.
+ * bad and digits may be NULL. */
+gboolean ccesec_sha256_from_text(const char *text, guint8 out[CCESEC_SHA256_LEN], char *bad,
+                                 gsize *digits);
 
 /* TRUE when the certificate carries name (RFC 6125):
  * - a host name matches any SAN dNSName, however many there are, case-insensitively (one

@@ -120,25 +120,6 @@ static gboolean check_name(const ccesec_eval_ctx *ctx, ccesec_side side, char *t
     return TRUE;
 }
 
-/* Reads 64 hex digits, ignoring ':', ' ' and '-' separators, any case; FALSE otherwise. */
-static gboolean parse_sha256(const char *in, guint8 out[CCESEC_SHA256_LEN])
-{
-    guint digits = 0;
-
-    for (; *in != '\0'; in++) {
-        if (*in == ':' || *in == ' ' || *in == '-')
-            continue;
-        if (!g_ascii_isxdigit(*in) || digits >= 2 * CCESEC_SHA256_LEN)
-            return FALSE;
-        if (digits % 2 == 0)
-            out[digits / 2] = (guint8)(g_ascii_xdigit_value(*in) << 4);
-        else
-            out[digits / 2] |= (guint8)g_ascii_xdigit_value(*in);
-        digits++;
-    }
-    return digits == 2 * CCESEC_SHA256_LEN;
-}
-
 /* A pin the roles table could not have accepted (malformed) is ignored, not a mismatch. */
 static gboolean check_pin(const ccesec_eval_ctx *ctx, ccesec_side side, char *text, gsize len)
 {
@@ -146,7 +127,8 @@ static gboolean check_pin(const ccesec_eval_ctx *ctx, ccesec_side side, char *te
     guint8 wanted[CCESEC_SHA256_LEN];
     char shown[100], label[CCESEC_NAME_MAX];
 
-    if (ctx->expected_sha256[side] == NULL || !parse_sha256(ctx->expected_sha256[side], wanted))
+    if (ctx->expected_sha256[side] == NULL ||
+        !ccesec_sha256_from_text(ctx->expected_sha256[side], wanted, NULL, NULL))
         return FALSE;
     if (memcmp(wanted, cert->sha256, CCESEC_SHA256_LEN) == 0)
         return FALSE;

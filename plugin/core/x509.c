@@ -746,21 +746,6 @@ ccesec_x509_result ccesec_x509_parse(const guint8 *der, gsize len, ccesec_cert *
     return complete ? CCESEC_X509_OK : CCESEC_X509_MALFORMED;
 }
 
-const char *ccesec_x509_result_text(ccesec_x509_result result)
-{
-    switch (result) {
-    case CCESEC_X509_OK:
-        return "ok";
-    case CCESEC_X509_TRUNCATED:
-        return "truncated certificate";
-    case CCESEC_X509_MALFORMED:
-        return "malformed certificate";
-    case CCESEC_X509_TOO_DEEP:
-        return "certificate nested too deeply";
-    }
-    return "unknown result";
-}
-
 /* ---------------------------------------------------------------- fingerprint */
 
 /* Inside Wireshark libgcrypt is initialised already; a unit test or fuzzer has to do it. */
@@ -803,6 +788,35 @@ void ccesec_sha256_to_text(const guint8 digest[CCESEC_SHA256_LEN], char *buf, gs
         buf[pos++] = hex[digest[i] & 0x0f];
     }
     buf[pos] = '\0';
+}
+
+gboolean ccesec_sha256_from_text(const char *text, guint8 out[CCESEC_SHA256_LEN], char *bad,
+                                 gsize *digits)
+{
+    gsize count = 0;
+    char first_bad = '\0';
+    for (const char *p = text; p != NULL && *p != '\0'; p++) {
+        if (*p == ':' || *p == '-' || g_ascii_isspace(*p)) {
+            continue;
+        }
+        if (!g_ascii_isxdigit(*p)) {
+            first_bad = *p;
+            break;
+        }
+        if (count < 2 * CCESEC_SHA256_LEN) {
+            guint8 nibble = (guint8)g_ascii_xdigit_value(*p);
+            out[count / 2] =
+                count % 2 == 0 ? (guint8)(nibble << 4) : (guint8)(out[count / 2] | nibble);
+        }
+        count++;
+    }
+    if (bad != NULL) {
+        *bad = first_bad;
+    }
+    if (digits != NULL) {
+        *digits = count;
+    }
+    return first_bad == '\0' && count == 2 * CCESEC_SHA256_LEN;
 }
 
 /* ---------------------------------------------------------------- name matching */

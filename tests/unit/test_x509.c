@@ -755,16 +755,6 @@ static void test_wide_cn_is_cut_between_characters(void)
     g_assert_cmpstr(cert.subject_cn + len - 3, ==, "\xe5\xae\xa2");
 }
 
-static void test_result_texts(void)
-{
-    g_assert_cmpstr(ccesec_x509_result_text(CCESEC_X509_OK), ==, "ok");
-    g_assert_cmpstr(ccesec_x509_result_text(CCESEC_X509_TRUNCATED), ==, "truncated certificate");
-    g_assert_cmpstr(ccesec_x509_result_text(CCESEC_X509_MALFORMED), ==, "malformed certificate");
-    g_assert_cmpstr(ccesec_x509_result_text(CCESEC_X509_TOO_DEEP), ==,
-                    "certificate nested too deeply");
-    g_assert_cmpstr(ccesec_x509_result_text((ccesec_x509_result)99), ==, "unknown result");
-}
-
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -800,7 +790,6 @@ int main(int argc, char **argv)
     g_test_add_func("/x509/names/wildcards", test_wildcards_per_rfc6125);
     g_test_add_func("/x509/names/by_hand", test_name_matching_by_hand);
     g_test_add_func("/x509/wide_cn", test_wide_cn_is_cut_between_characters);
-    g_test_add_func("/x509/result_texts", test_result_texts);
     int status = g_test_run();
     g_ptr_array_free(loaded_ders, TRUE);
     return status;
