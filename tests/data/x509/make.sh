@@ -79,6 +79,12 @@ sign() {
     openssl x509 -in "$n.pem" -outform DER -out "$out/$n.der"
 }
 
+# ec_leaf NAME SUBJECT EXT: a P-256 key and a certificate from the CA for 2024.
+ec_leaf() {
+    key "$1" -algorithm EC -pkeyopt ec_paramgen_curve:P-256
+    sign "$1" "$2" "$3" 20240101000000Z 20250101000000Z ca sha256
+}
+
 key ca -algorithm RSA -pkeyopt rsa_keygen_bits:2048
 sign ca "/O=ccesec/CN=ccesec Test Root CA" v3_ca 20240101000000Z 20491231235959Z self sha256
 cp ca.pem ca_issuer.pem
@@ -108,28 +114,22 @@ sign ed25519 "/CN=ed25519.test" leaf 20240101000000Z 20250101000000Z self defaul
 key ed448 -algorithm ED448
 sign ed448 "/CN=ed448.test" leaf 20240101000000Z 20250101000000Z self default
 
-key bmp_cn -algorithm EC -pkeyopt ec_paramgen_curve:P-256
-sign bmp_cn "/CN=客服中心 ccesec" leaf 20240101000000Z 20250101000000Z ca sha256
+ec_leaf bmp_cn "/CN=客服中心 ccesec" leaf
 
 # Two commonNames: the last one is the one that counts.
-key two_cn -algorithm EC -pkeyopt ec_paramgen_curve:P-256
-sign two_cn "/CN=first.test/O=ccesec/CN=second.test" leaf 20240101000000Z 20250101000000Z ca sha256
+ec_leaf two_cn "/CN=first.test/O=ccesec/CN=second.test" leaf
 
 # A CUCM cluster certificate: twelve SAN dNSNames, and a CN that is none of them.
-key many_san -algorithm EC -pkeyopt ec_paramgen_curve:P-256
-sign many_san "/CN=CUCM cluster" many_san 20240101000000Z 20250101000000Z ca sha256
+ec_leaf many_san "/CN=CUCM cluster" many_san
 
 # Addresses only: the CN counts, as there is no SAN dNSName.
-key ip_san -algorithm EC -pkeyopt ec_paramgen_curve:P-256
-sign ip_san "/CN=cucm1.dcloud.cisco.com" ip_san 20240101000000Z 20250101000000Z ca sha256
+ec_leaf ip_san "/CN=cucm1.dcloud.cisco.com" ip_san
 
 # RFC 6125 wildcards: one whole left-most label only.
-key wildcard_san -algorithm EC -pkeyopt ec_paramgen_curve:P-256
-sign wildcard_san "/CN=wild.test" wildcard_san 20240101000000Z 20250101000000Z ca sha256
+ec_leaf wildcard_san "/CN=wild.test" wildcard_san
 
 # Sixty three-byte characters: more than a kept name holds, so it is cut between characters.
-key wide_cn -algorithm EC -pkeyopt ec_paramgen_curve:P-256
-sign wide_cn "/CN=$(python3 -c 'print("\u5ba2" * 60)')" leaf 20240101000000Z 20250101000000Z ca sha256
+ec_leaf wide_cn "/CN=$(python3 -c 'print("\u5ba2" * 60)')" leaf
 
 key expired -algorithm EC -pkeyopt ec_paramgen_curve:P-256
 sign expired "/CN=expired.test" leaf 20200101000000Z 20211231235959Z ca sha256
