@@ -558,6 +558,9 @@ static void keep_san(ccesec_cert *cert, const ccesec_san *san)
 static gboolean read_subject_alt_name(der_span extension_value, ccesec_cert *cert)
 {
     der_tlv names;
+    if (cert->san_names != NULL) {
+        return TRUE; /* a second subjectAltName (RFC 5280 forbids it): the first one counts */
+    }
     if (!ccesec_der_expect(&extension_value, DER_SEQUENCE, &names)) {
         return FALSE;
     }
