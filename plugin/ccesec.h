@@ -123,6 +123,8 @@ void ccesec_fields_register(void);
 /* Adds the ccesec tree; returns the status item, where expert items attach. */
 proto_item *ccesec_fields_add(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
                               const ccesec_conn *conn);
+/* "198.18.133.3:5061" or "[2001:db8::3]:5061", in scope (NULL: g_malloc, wmem_free it). */
+char *ccesec_endpoint_text(wmem_allocator_t *scope, const ccesec_conn *conn, ccesec_side side);
 /* report_mask: bit n = report finding code n here (bit CCESEC_UNKNOWN_ROLE_SLOT: the
  * no-role note); the texts come from verdict. Works with a NULL item: the GUI's Expert
  * Information dialog re-reads the file without a tree. */

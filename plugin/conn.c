@@ -217,12 +217,19 @@ static gboolean learn_role_from_cert(conn_state *state, ccesec_side side, const 
 {
     const ccesec_name_patterns *patterns = &ccesec_settings_get()->cert_patterns;
     ccesec_role role = ccesec_role_from_cert_name(patterns, cert->subject_cn);
-    for (guint i = 0; role == CCESEC_ROLE_UNKNOWN && i < cert->n_san_dns; i++)
-        role = ccesec_role_from_cert_name(patterns, cert->san_dns[i]);
+    ccesec_san_iter iter;
+    ccesec_san san;
+    ccesec_san_iter_init(&iter, cert);
+    while (role == CCESEC_ROLE_UNKNOWN && ccesec_san_iter_next(&iter, &san)) {
+        if (san.kind == CCESEC_SAN_DNS && !san.truncated)
+            role = ccesec_role_from_cert_name(patterns, san.text);
+    }
     return learn_role(state, side, role, CCESEC_SRC_CERT);
 }
 
-/* Parse the leaf certificate once per fingerprint; NULL when it cannot be parsed. */
+/* Parse the leaf certificate once per fingerprint; NULL when it cannot be parsed. The cert
+ * keeps a file-scope copy of its SAN bytes, read again whenever its names are matched or
+ * shown: memory per unique certificate, never per packet. */
 static const ccesec_cert *cert_from_field(packet_info *pinfo, field_info *fi)
 {
     if (fi->length <= 0 || fi->length > MAX_CERT_BYTES || !fi->ds_tvb ||
@@ -239,6 +246,9 @@ static const ccesec_cert *cert_from_field(packet_info *pinfo, field_info *fi)
         wmem_free(wmem_file_scope(), cert);
         return NULL;
     }
+    if (cert->san_names)
+        cert->san_names =
+            (const guint8 *)wmem_memdup(wmem_file_scope(), cert->san_names, cert->san_names_len);
     wmem_map_insert(cert_cache, cert->sha256, cert);
     return cert;
 }

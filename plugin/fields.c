@@ -31,6 +31,7 @@ static int hf_alert_sender = -1;
 static int hf_mutual_tls = -1;
 static int hf_cert_cn = -1;
 static int hf_cert_san = -1;
+static int hf_cert_san_more = -1;
 static int hf_cert_issuer = -1;
 static int hf_cert_not_before = -1;
 static int hf_cert_not_after = -1;
@@ -50,6 +51,9 @@ static int hf_post_alert_after = -1;
 static int hf_cut_frames = -1;
 static int hf_snaplen = -1;
 static int hf_missing_bytes = -1;
+
+/* SAN entries shown per packet: a cluster certificate's nodes, not an attacker's thousands. */
+#define SAN_SHOWN 32
 
 static int ett_ccesec = -1;
 static int ett_cert = -1;
@@ -100,7 +104,12 @@ static void register_hf(void)
         BOOL_FIELD(hf_mutual_tls, "Mutual TLS", "ccesec.mutual_tls",
                    "The server asked for a client certificate and the client sent one"),
         STR_FIELD(hf_cert_cn, "Server certificate CN", "ccesec.cert.cn", NULL),
-        STR_FIELD(hf_cert_san, "Server certificate SAN", "ccesec.cert.san", NULL),
+        STR_FIELD(hf_cert_san, "Server certificate SAN", "ccesec.cert.san",
+                  "A subjectAltName dNSName or IP address (the first " G_STRINGIFY(
+                      SAN_SHOWN) " are shown)"),
+        {&hf_cert_san_more,
+         {"Server certificate SANs not shown", "ccesec.cert.san_more", FT_UINT32, BASE_DEC, NULL,
+          0x0, "SAN entries after the ones shown; every one counts when names are matched", HFILL}},
         STR_FIELD(hf_cert_issuer, "Server certificate issuer", "ccesec.cert.issuer", NULL),
         {&hf_cert_not_before,
          {"Server certificate not before", "ccesec.cert.not_before", FT_ABSOLUTE_TIME,
@@ -264,14 +273,31 @@ static const char *key_text(packet_info *pinfo, const ccesec_cert *cert)
     return cert->key_bits ? wmem_strdup_printf(pinfo->pool, "%s %u", type, cert->key_bits) : type;
 }
 
+/* The first SAN_SHOWN entries, then "… and K more". */
+static void add_sans(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const ccesec_cert *cert)
+{
+    ccesec_san_iter iter;
+    ccesec_san san;
+    guint shown = 0, more = 0;
+    ccesec_san_iter_init(&iter, cert);
+    while (ccesec_san_iter_next(&iter, &san)) {
+        if (shown < SAN_SHOWN && san.text[0] != '\0') {
+            add_wire_string(tree, hf_cert_san, tvb, pinfo, san.text);
+            shown++;
+        } else {
+            more++;
+        }
+    }
+    if (more > 0)
+        proto_item_set_generated(proto_tree_add_uint_format_value(
+            tree, hf_cert_san_more, tvb, 0, 0, more, "\u2026 and %u more", more));
+}
+
 static void add_server_cert(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo,
                             const ccesec_cert *cert)
 {
     add_wire_string(tree, hf_cert_cn, tvb, pinfo, cert->subject_cn);
-    for (guint i = 0; i < cert->n_san_dns; i++)
-        add_wire_string(tree, hf_cert_san, tvb, pinfo, cert->san_dns[i]);
-    for (guint i = 0; i < cert->n_san_ip; i++)
-        add_wire_string(tree, hf_cert_san, tvb, pinfo, cert->san_ip[i]);
+    add_sans(tree, tvb, pinfo, cert);
     add_wire_string(tree, hf_cert_issuer, tvb, pinfo, cert->issuer_cn);
     add_time(tree, hf_cert_not_before, tvb, cert->not_before);
     add_time(tree, hf_cert_not_after, tvb, cert->not_after);
@@ -279,6 +305,14 @@ static void add_server_cert(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo,
     add_boolean(tree, hf_cert_self_signed, tvb, cert->self_signed);
     add_string(tree, hf_cert_key, tvb, key_text(pinfo, cert));
     add_wire_string(tree, hf_cert_signature, tvb, pinfo, cert->sig_alg);
+}
+
+char *ccesec_endpoint_text(wmem_allocator_t *scope, const ccesec_conn *conn, ccesec_side side)
+{
+    const char *address = ccesec_conn_address_text(conn, side);
+    return conn->addr[side].family == 6
+               ? wmem_strdup_printf(scope, "[%s]:%u", address, conn->port[side])
+               : wmem_strdup_printf(scope, "%s:%u", address, conn->port[side]);
 }
 
 static void add_roles(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const ccesec_conn *conn)
@@ -289,14 +323,10 @@ static void add_roles(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const
     for (int side = CCESEC_CLIENT; side <= CCESEC_SERVER; side++) {
         ccesec_role_source source;
         ccesec_role role = ccesec_conn_role(conn, (ccesec_side)side, &source);
-        const char *address = ccesec_conn_address_text(conn, (ccesec_side)side);
-        const char *endpoint =
-            conn->addr[side].family == 6
-                ? wmem_strdup_printf(pinfo->pool, "[%s]:%u", address, conn->port[side])
-                : wmem_strdup_printf(pinfo->pool, "%s:%u", address, conn->port[side]);
         add_string(tree, *role_hf[side], tvb, ccesec_role_name(role));
         add_string(tree, *source_hf[side], tvb, ccesec_role_source_name(source));
-        add_string(tree, *addr_hf[side], tvb, endpoint);
+        add_string(tree, *addr_hf[side], tvb,
+                   ccesec_endpoint_text(pinfo->pool, conn, (ccesec_side)side));
     }
 }
 

@@ -44,7 +44,7 @@ static stat_tap_table_item columns[COL_COUNT] = {
     {TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Transport", "%-4s"},
     {TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "TLS version", "%-8s"},
     {TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Cipher", "%-40s"},
-    {TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Certificate CN", "%-24s"},
+    {TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Cert CN", "%-24s"},
     {TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Status", "%-10s"},
     {TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Reason", "%s"},
     {TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Packets", "%6u"},
@@ -70,9 +70,22 @@ typedef struct {
     const tapped_conn *first_bad; /* lowest-numbered connection not secure */
 } leg_tally;
 
-static GHashTable *tapped;     /* conn -> tapped_conn */
-static GPtrArray *tapped_list; /* tapped_conn, in order of first tap */
-static leg_tally tallies[CCESEC_EXPECTED_LEG_COUNT];
+/* One run of the table: each `-z ccesec,legs[,FILTER]` of tshark, each fill of the GUI
+ * dialog. Wireshark keeps the tables in the one registered stat_tap_table_ui, which every
+ * run would share (two filters, one table, every packet counted twice). So on its first
+ * packet a run claims its stat_data: it points it at the run's own copy of the UI, with its
+ * own tables, which tshark prints and the GUI shows. A run that sees no packet shows the
+ * registered tables, which packets never touch: empty, every leg "not seen". */
+typedef struct {
+    stat_tap_table_ui ui;   /* first member: the run is found from its stat_data */
+    GHashTable *tapped;     /* conn -> tapped_conn */
+    GPtrArray *tapped_list; /* tapped_conn, in order of first tap */
+    leg_tally tallies[CCESEC_EXPECTED_LEG_COUNT];
+} stats_run;
+
+static stat_tap_table_ui *registered_ui;
+/* Every run, kept to the end of the session: a GUI dialog shows its rows until it closes. */
+static GPtrArray *runs;
 
 /* The table is printed with '|' between columns and one row per line: keep both out of
  * values (certificate names come off the wire). */
@@ -126,22 +139,15 @@ static void init_leg_rows(stat_tap_table *legs)
     }
 }
 
-static void reset_bookkeeping(void)
+static void reset_bookkeeping(stats_run *run)
 {
-    if (tapped)
-        g_hash_table_remove_all(tapped);
-    else
-        tapped = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
-    if (tapped_list)
-        g_ptr_array_set_size(tapped_list, 0);
-    else
-        tapped_list = g_ptr_array_new();
-    memset(tallies, 0, sizeof tallies);
+    g_hash_table_remove_all(run->tapped);
+    g_ptr_array_set_size(run->tapped_list, 0);
+    memset(run->tallies, 0, sizeof run->tallies);
 }
 
-static void stats_init(stat_tap_table_ui *ui)
+static void add_tables(stat_tap_table_ui *ui)
 {
-    reset_bookkeeping();
     if (stat_tap_find_table(ui, CONNECTIONS_TITLE))
         return;
     stat_tap_add_table(ui, stat_tap_init_table(CONNECTIONS_TITLE, COL_COUNT, 0, NULL));
@@ -150,19 +156,44 @@ static void stats_init(stat_tap_table_ui *ui)
     init_leg_rows(legs);
 }
 
+static void stats_init(stat_tap_table_ui *ui)
+{
+    add_tables(ui);
+}
+
+/* The run of this stat_data, claimed on its first packet (see stats_run). */
+static stats_run *run_for(stat_data_t *stat_data)
+{
+    if (stat_data->stat_tap_data != registered_ui)
+        return (stats_run *)stat_data->stat_tap_data;
+    stats_run *run = g_new0(stats_run, 1);
+    run->ui = *registered_ui;
+    run->ui.tables = NULL;
+    add_tables(&run->ui);
+    run->tapped = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
+    run->tapped_list = g_ptr_array_new();
+    if (!runs)
+        runs = g_ptr_array_new();
+    g_ptr_array_add(runs, run);
+    stat_data->stat_tap_data = &run->ui;
+    return run;
+}
+
+/* The run a table belongs to; NULL for the registered tables. */
+static stats_run *run_of_table(const stat_tap_table *table)
+{
+    for (guint i = 0; runs && i < runs->len; i++) {
+        stats_run *run = (stats_run *)g_ptr_array_index(runs, i);
+        for (guint t = 0; t < run->ui.tables->len; t++)
+            if (g_array_index(run->ui.tables, stat_tap_table *, t) == table)
+                return run;
+    }
+    return NULL;
+}
+
 static const char *time_text(char *buf, gsize len, const nstime_t *t)
 {
     g_snprintf(buf, len, "%.6f", nstime_to_sec(t));
-    return buf;
-}
-
-static const char *endpoint_text(char *buf, gsize len, const ccesec_conn *conn, ccesec_side side)
-{
-    const char *address = ccesec_conn_address_text(conn, side);
-    if (conn->addr[side].family == 6)
-        g_snprintf(buf, len, "[%s]:%u", address, conn->port[side]);
-    else
-        g_snprintf(buf, len, "%s:%u", address, conn->port[side]);
     return buf;
 }
 
@@ -189,8 +220,9 @@ static void fill_conn_row(stat_tap_table *table, guint row, const ccesec_conn *c
         guint role_col = side == CCESEC_CLIENT ? COL_CLIENT_ROLE : COL_SERVER_ROLE;
         ccesec_role role = ccesec_conn_role(conn, (ccesec_side)side, NULL);
         set_string(table, row, role_col, ccesec_role_name(role));
-        set_string(table, row, role_col + 1,
-                   endpoint_text(buf, sizeof buf, conn, (ccesec_side)side));
+        char *endpoint = ccesec_endpoint_text(NULL, conn, (ccesec_side)side);
+        set_string(table, row, role_col + 1, endpoint);
+        wmem_free(NULL, endpoint);
     }
     set_string(table, row, COL_TRANSPORT, ccesec_transport_name(conn->facts.transport));
     fill_tls_columns(table, row, conn);
@@ -209,22 +241,22 @@ static int expected_leg_index(const char *leg)
 }
 
 /* The bad connection of a leg with the lowest number, after the previous one left. */
-static const tapped_conn *find_first_bad(int leg)
+static const tapped_conn *find_first_bad(const stats_run *run, int leg)
 {
     const tapped_conn *first = NULL;
-    for (guint i = 0; i < tapped_list->len; i++) {
-        const tapped_conn *t = (const tapped_conn *)g_ptr_array_index(tapped_list, i);
+    for (guint i = 0; i < run->tapped_list->len; i++) {
+        const tapped_conn *t = (const tapped_conn *)g_ptr_array_index(run->tapped_list, i);
         if (t->leg == leg && t->bad && (!first || t->conn->number < first->conn->number))
             first = t;
     }
     return first;
 }
 
-static void tally_remove(const tapped_conn *t)
+static void tally_remove(stats_run *run, const tapped_conn *t)
 {
     if (t->leg < 0)
         return;
-    leg_tally *tally = &tallies[t->leg];
+    leg_tally *tally = &run->tallies[t->leg];
     tally->seen--;
     tally->packets -= t->packets;
     if (t->bad)
@@ -233,11 +265,11 @@ static void tally_remove(const tapped_conn *t)
         tally->first_bad = NULL; /* looked up again by tally_add's caller */
 }
 
-static void tally_add(const tapped_conn *t)
+static void tally_add(stats_run *run, const tapped_conn *t)
 {
     if (t->leg < 0)
         return;
-    leg_tally *tally = &tallies[t->leg];
+    leg_tally *tally = &run->tallies[t->leg];
     tally->seen++;
     tally->packets += t->packets;
     if (t->bad) {
@@ -248,12 +280,12 @@ static void tally_add(const tapped_conn *t)
 }
 
 /* secure / NOT secure (why) / not seen, for one expected leg. */
-static void fill_leg_row(stat_tap_table *legs, int leg)
+static void fill_leg_row(stats_run *run, stat_tap_table *legs, int leg)
 {
-    leg_tally *tally = &tallies[leg];
+    leg_tally *tally = &run->tallies[leg];
     char text[CCESEC_TEXT_MAX + 64];
     if (tally->bad && !tally->first_bad)
-        tally->first_bad = find_first_bad(leg);
+        tally->first_bad = find_first_bad(run, leg);
     set_uint(legs, (guint)leg, COL_PACKETS, tally->packets);
     if (tally->seen == 0) {
         set_string(legs, (guint)leg, COL_STATUS, "not seen");
@@ -274,9 +306,9 @@ static void fill_leg_row(stat_tap_table *legs, int leg)
 }
 
 /* The bookkeeping of a connection, with its row added the first time the tap sees it. */
-static tapped_conn *tapped_for(stat_tap_table *table, const ccesec_conn *conn)
+static tapped_conn *tapped_for(stats_run *run, stat_tap_table *table, const ccesec_conn *conn)
 {
-    tapped_conn *t = (tapped_conn *)g_hash_table_lookup(tapped, conn);
+    tapped_conn *t = (tapped_conn *)g_hash_table_lookup(run->tapped, conn);
     if (t)
         return t;
     t = g_new0(tapped_conn, 1);
@@ -284,8 +316,8 @@ static tapped_conn *tapped_for(stat_tap_table *table, const ccesec_conn *conn)
     t->row = table->num_elements;
     t->leg = -1;
     init_row(table, t->row);
-    g_hash_table_insert(tapped, (gpointer)conn, t);
-    g_ptr_array_add(tapped_list, t);
+    g_hash_table_insert(run->tapped, (gpointer)conn, t);
+    g_ptr_array_add(run->tapped_list, t);
     return t;
 }
 
@@ -293,31 +325,35 @@ static tap_packet_status stats_packet(void *tapdata, packet_info *pinfo _U_,
                                       epan_dissect_t *edt _U_, const void *data,
                                       tap_flags_t flags _U_)
 {
-    stat_data_t *stat_data = (stat_data_t *)tapdata;
     const ccesec_conn *conn = (const ccesec_conn *)data;
-    stat_tap_table *table = stat_tap_find_table(stat_data->stat_tap_data, CONNECTIONS_TITLE);
-    stat_tap_table *legs = stat_tap_find_table(stat_data->stat_tap_data, LEGS_TITLE);
-    if (!table || !legs || !conn)
+    if (!conn || !registered_ui)
         return TAP_PACKET_DONT_REDRAW;
-    tapped_conn *t = tapped_for(table, conn);
+    stats_run *run = run_for((stat_data_t *)tapdata);
+    stat_tap_table *table = stat_tap_find_table(&run->ui, CONNECTIONS_TITLE);
+    stat_tap_table *legs = stat_tap_find_table(&run->ui, LEGS_TITLE);
+    if (!table || !legs)
+        return TAP_PACKET_DONT_REDRAW;
+    tapped_conn *t = tapped_for(run, table, conn);
     int old_leg = t->leg;
-    tally_remove(t);
+    tally_remove(run, t);
     t->leg = expected_leg_index(ccesec_conn_leg(conn));
     t->bad = conn->status != CCESEC_STATUS_SECURE;
     t->packets++;
-    tally_add(t);
+    tally_add(run, t);
     fill_conn_row(table, t->row, conn);
     set_uint(table, t->row, COL_PACKETS, t->packets);
     if (old_leg >= 0 && old_leg != t->leg)
-        fill_leg_row(legs, old_leg);
+        fill_leg_row(run, legs, old_leg);
     if (t->leg >= 0)
-        fill_leg_row(legs, t->leg);
+        fill_leg_row(run, legs, t->leg);
     return TAP_PACKET_REDRAW;
 }
 
 static void stats_reset(stat_tap_table *table)
 {
-    reset_bookkeeping();
+    stats_run *run = run_of_table(table);
+    if (run)
+        reset_bookkeeping(run);
     for (guint row = 0; row < table->num_elements; row++) {
         for (guint col = 0; col < COL_COUNT; col++) {
             stat_tap_table_item_type *item = stat_tap_get_field_data(table, row, col);
@@ -356,22 +392,29 @@ static void stats_free_item(stat_tap_table *table _U_, guint row _U_, guint colu
         g_free((char *)field->value.string_value);
 }
 
-static stat_tap_table_ui *registered_ui;
+static void free_tables(stat_tap_table_ui *ui)
+{
+    if (ui && ui->tables) {
+        free_stat_tables(ui);
+        /* the array holding the tables is made by stat_tap_add_table; nobody else frees it */
+        g_array_free(ui->tables, TRUE);
+        ui->tables = NULL;
+    }
+}
 
 static void free_stats(void)
 {
-    if (registered_ui && registered_ui->tables) {
-        free_stat_tables(registered_ui);
-        /* the array holding the tables is made by stat_tap_add_table; nobody else frees it */
-        g_array_free(registered_ui->tables, TRUE);
-        registered_ui->tables = NULL;
+    free_tables(registered_ui);
+    for (guint i = 0; runs && i < runs->len; i++) {
+        stats_run *run = (stats_run *)g_ptr_array_index(runs, i);
+        free_tables(&run->ui);
+        g_hash_table_destroy(run->tapped);
+        g_ptr_array_free(run->tapped_list, TRUE);
+        g_free(run);
     }
-    if (tapped)
-        g_hash_table_destroy(tapped);
-    if (tapped_list)
-        g_ptr_array_free(tapped_list, TRUE);
-    tapped = NULL;
-    tapped_list = NULL;
+    if (runs)
+        g_ptr_array_free(runs, TRUE);
+    runs = NULL;
 }
 
 void ccesec_stats_register(void)

@@ -15,8 +15,6 @@ G_BEGIN_DECLS
 
 /* "SSL 3.0", "TLS 1.0" .. "TLS 1.3", "TLS 1.3 draft N" (0x7fNN); NULL when unknown. */
 const char *ccesec_tls_version_name(guint16 version);
-/* Parses "1.0", "1.1", "1.2", "1.3", "TLS 1.2", "tls1.2" into 0x0301..; FALSE otherwise. */
-gboolean ccesec_tls_version_parse(const char *text, guint16 *out);
 /* Comparable rank of a version (draft 1.3 counts as 1.3); 0 when unknown. */
 guint ccesec_tls_version_rank(guint16 version);
 

@@ -69,9 +69,9 @@ void ccesec_role_table_free(ccesec_role_table *table);
 void ccesec_role_table_clear(ccesec_role_table *table);
 guint ccesec_role_table_size(const ccesec_role_table *table);
 
-/* Validate and add one row. Empty optional fields may be NULL or "". The sha256 accepts
- * hex with or without ':' separators, any case. On failure returns FALSE and sets *error
- * (g_free) to a sentence that says which column is wrong. */
+/* Validate and add one row. Empty optional fields may be NULL or "". The sha256 is read by
+ * ccesec_sha256_from_text (hex, any case, ':' '-' or white space between digits). On failure
+ * returns FALSE and sets *error (g_free) to a sentence that says which column is wrong. */
 gboolean ccesec_role_table_add(ccesec_role_table *table, const char *address, const char *role,
                                const char *expected_name, const char *expected_sha256,
                                char **error);

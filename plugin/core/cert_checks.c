@@ -4,6 +4,7 @@
 
 #include "ccesec/diagnosis.h"
 #include "ccesec/x509.h"
+#include "text_buf.h"
 #include "verdict_internal.h"
 
 #define SECONDS_PER_DAY 86400
@@ -55,13 +56,10 @@ static void mention_other_side(ccesec_check_list *list, ccesec_finding_code code
 
 void ccesec_clean_name(const char *in, char *out, gsize out_len)
 {
-    gsize i = 0;
+    text_buf text;
 
-    if (out == NULL || out_len == 0)
-        return;
-    for (; in != NULL && *in != '\0' && i + 1 < out_len; in++)
-        out[i++] = (*in >= 0x20 && *in <= 0x7e) ? *in : '?';
-    out[i] = '\0';
+    text_buf_init(&text, out, out_len);
+    text_buf_put_printable(&text, in);
 }
 
 void ccesec_cert_label(const ccesec_cert *cert, char *out, gsize out_len)
@@ -122,25 +120,6 @@ static gboolean check_name(const ccesec_eval_ctx *ctx, ccesec_side side, char *t
     return TRUE;
 }
 
-/* Reads 64 hex digits, ignoring ':', ' ' and '-' separators, any case; FALSE otherwise. */
-static gboolean parse_sha256(const char *in, guint8 out[CCESEC_SHA256_LEN])
-{
-    guint digits = 0;
-
-    for (; *in != '\0'; in++) {
-        if (*in == ':' || *in == ' ' || *in == '-')
-            continue;
-        if (!g_ascii_isxdigit(*in) || digits >= 2 * CCESEC_SHA256_LEN)
-            return FALSE;
-        if (digits % 2 == 0)
-            out[digits / 2] = (guint8)(g_ascii_xdigit_value(*in) << 4);
-        else
-            out[digits / 2] |= (guint8)g_ascii_xdigit_value(*in);
-        digits++;
-    }
-    return digits == 2 * CCESEC_SHA256_LEN;
-}
-
 /* A pin the roles table could not have accepted (malformed) is ignored, not a mismatch. */
 static gboolean check_pin(const ccesec_eval_ctx *ctx, ccesec_side side, char *text, gsize len)
 {
@@ -148,7 +127,8 @@ static gboolean check_pin(const ccesec_eval_ctx *ctx, ccesec_side side, char *te
     guint8 wanted[CCESEC_SHA256_LEN];
     char shown[100], label[CCESEC_NAME_MAX];
 
-    if (ctx->expected_sha256[side] == NULL || !parse_sha256(ctx->expected_sha256[side], wanted))
+    if (ctx->expected_sha256[side] == NULL ||
+        !ccesec_sha256_from_text(ctx->expected_sha256[side], wanted, NULL, NULL))
         return FALSE;
     if (memcmp(wanted, cert->sha256, CCESEC_SHA256_LEN) == 0)
         return FALSE;

@@ -80,63 +80,6 @@ guint ccesec_tls_version_rank(guint16 version)
     return 0;
 }
 
-/* Skips an optional "tls"/"ssl" word, an optional 'v' and separators; returns where the
- * number starts and whether the word said SSL. */
-static const char *skip_version_prefix(const char *p, gboolean *is_ssl)
-{
-    *is_ssl = FALSE;
-    while (*p == ' ' || *p == '\t')
-        p++;
-    if (g_ascii_strncasecmp(p, "tls", 3) == 0) {
-        p += 3;
-    } else if (g_ascii_strncasecmp(p, "ssl", 3) == 0) {
-        *is_ssl = TRUE;
-        p += 3;
-    }
-    if (*p == 'v' || *p == 'V')
-        p++;
-    while (*p == ' ' || *p == '_' || *p == '-')
-        p++;
-    return p;
-}
-
-gboolean ccesec_tls_version_parse(const char *text, guint16 *out)
-{
-    gboolean is_ssl;
-    const char *p;
-    char major, minor;
-    gsize rest;
-
-    if (text == NULL || out == NULL)
-        return FALSE;
-    p = skip_version_prefix(text, &is_ssl);
-    /* Accept "1.2", "1_2", "12" style digits, then only trailing blanks. */
-    if (!g_ascii_isdigit(p[0]))
-        return FALSE;
-    major = p[0];
-    p++;
-    if (*p == '.' || *p == '_')
-        p++;
-    if (!g_ascii_isdigit(p[0]))
-        return FALSE;
-    minor = p[0];
-    p++;
-    rest = strspn(p, " \t\r\n");
-    if (p[rest] != '\0')
-        return FALSE;
-    if (is_ssl) {
-        if (major == '3' && minor == '0') {
-            *out = CCESEC_SSL30;
-            return TRUE;
-        }
-        return FALSE;
-    }
-    if (major != '1' || minor < '0' || minor > '3')
-        return FALSE;
-    *out = (guint16)(CCESEC_TLS10 + (minor - '0'));
-    return TRUE;
-}
-
 /* ---- Cipher suites ---- */
 
 static const ccesec_cipher_row *find_row(guint16 suite)

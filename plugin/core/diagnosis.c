@@ -9,53 +9,7 @@
 
 #include "ccesec/cipher.h"
 #include "ccesec/diagnosis.h"
-
-/* ---- A bounded writer: never runs past buf_len, always NUL-terminates ---- */
-
-typedef struct {
-    char *buf;
-    gsize len;
-    gsize pos;
-} text_out;
-
-static void text_init(text_out *out, char *buf, gsize buf_len)
-{
-    out->buf = buf;
-    out->len = buf_len;
-    out->pos = 0;
-    if (buf != NULL && buf_len > 0)
-        buf[0] = '\0';
-}
-
-static void text_put_n(text_out *out, const char *s, gsize n)
-{
-    gsize room;
-
-    if (out->buf == NULL || out->len == 0 || s == NULL)
-        return;
-    room = out->len - 1 - out->pos;
-    if (n > room)
-        n = room;
-    memcpy(out->buf + out->pos, s, n);
-    out->pos += n;
-    out->buf[out->pos] = '\0';
-}
-
-static void text_put(text_out *out, const char *s)
-{
-    if (s != NULL)
-        text_put_n(out, s, strlen(s));
-}
-
-/* Certificate names come off the wire: keep printable ASCII only. Replacing with '?' is
- * idempotent, so text that was already cleaned by a caller passes through unchanged. */
-static void text_put_wire_name(text_out *out, const char *s)
-{
-    for (; s != NULL && *s != '\0'; s++) {
-        char c = (*s >= 0x20 && *s <= 0x7e) ? *s : '?';
-        text_put_n(out, &c, 1);
-    }
-}
+#include "text_buf.h"
 
 /* ---- Role words ---- */
 
@@ -167,7 +121,7 @@ static const char *vars_get(const template_vars *vars, const char *key, gsize ke
 }
 
 /* Copies tmpl to out, replacing each "{key}" by its value; unknown keys stay as written. */
-static void fill_template(text_out *out, const char *tmpl, const template_vars *vars)
+static void fill_template(text_buf *out, const char *tmpl, const template_vars *vars)
 {
     const char *p = tmpl;
 
@@ -177,15 +131,15 @@ static void fill_template(text_out *out, const char *tmpl, const template_vars *
         const char *value;
 
         if (open == NULL || close == NULL) {
-            text_put(out, p);
+            text_buf_put(out, p);
             return;
         }
-        text_put_n(out, p, (gsize)(open - p));
+        text_buf_put_n(out, p, (gsize)(open - p));
         value = vars_get(vars, open + 1, (gsize)(close - open - 1));
         if (value != NULL)
-            text_put(out, value);
+            text_buf_put(out, value);
         else
-            text_put_n(out, open, (gsize)(close - open + 1));
+            text_buf_put_n(out, open, (gsize)(close - open + 1));
         p = close + 1;
     }
 }
@@ -286,15 +240,15 @@ static const diagnosis_row *find_alert_row(const ccesec_alert_context *ctx)
 /* "VVB's certificate (vvb1.dcloud.cisco.com)" or "the server's certificate". */
 static void describe_cert(char *buf, gsize len, const char *owner, const char *cert_name)
 {
-    text_out out;
+    text_buf out;
 
-    text_init(&out, buf, len);
-    text_put(&out, owner);
-    text_put(&out, "'s certificate");
+    text_buf_init(&out, buf, len);
+    text_buf_put(&out, owner);
+    text_buf_put(&out, "'s certificate");
     if (cert_name != NULL && cert_name[0] != '\0') {
-        text_put(&out, " (");
-        text_put_wire_name(&out, cert_name);
-        text_put(&out, ")");
+        text_buf_put(&out, " (");
+        text_buf_put_printable(&out, cert_name);
+        text_buf_put(&out, ")");
     }
 }
 
@@ -328,17 +282,17 @@ void ccesec_diagnose_alert(const ccesec_alert_context *ctx, char *buf, gsize buf
 {
     template_vars vars;
     const diagnosis_row *row;
-    text_out out;
+    text_buf out;
 
-    text_init(&out, buf, buf_len);
+    text_buf_init(&out, buf, buf_len);
     if (ctx == NULL) {
-        text_put(&out, "no alert context");
+        text_buf_put(&out, "no alert context");
         return;
     }
     alert_vars(ctx, &vars);
     row = find_alert_row(ctx);
     fill_template(&out, row->cause, &vars);
-    text_put(&out, ": ");
+    text_buf_put(&out, ": ");
     fill_template(&out, row->fix, &vars);
 }
 
@@ -348,7 +302,7 @@ void ccesec_diagnose_quiet_close(ccesec_role closer, ccesec_role other, gboolean
                                  gboolean after_certificate, char *buf, gsize buf_len)
 {
     template_vars vars = {0};
-    text_out out;
+    text_buf out;
     const char *text;
 
     vars_set(&vars, "closer",
@@ -385,7 +339,7 @@ void ccesec_diagnose_quiet_close(ccesec_role closer, ccesec_role other, gboolean
                    : "{closer} closed before any certificate, without an alert: "
                      "TLS is not enabled there on this port, or no TLS version or cipher suite "
                      "is shared ({closer_version})";
-    text_init(&out, buf, buf_len);
+    text_buf_init(&out, buf, buf_len);
     fill_template(&out, text, &vars);
 }
 
@@ -439,10 +393,10 @@ void ccesec_advice_enable_tls(ccesec_role client, ccesec_role server, guint16 tl
 {
     template_vars vars = {0};
     char port[8];
-    text_out out;
+    text_buf out;
 
     g_snprintf(port, sizeof port, "%u", (guint)(tls_port ? tls_port : 5061));
     vars_set(&vars, "port", port);
-    text_init(&out, buf, buf_len);
+    text_buf_init(&out, buf, buf_len);
     fill_template(&out, find_leg_advice(client, server), &vars);
 }

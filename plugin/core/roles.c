@@ -4,6 +4,7 @@
  * Pure logic (GLib only).
  */
 #include "ccesec/roles.h"
+#include "ccesec/x509.h"
 
 #include <arpa/inet.h>
 #include <string.h>
@@ -295,42 +296,34 @@ static gboolean check_role(const char *text, ccesec_role *out, char **error)
     return FALSE;
 }
 
-/* Strip ':' and spaces, lowercase: "AB:cd ..." -> "abcd...". Blank gives *out = NULL. */
+/* Any way people write a fingerprint -> 64 lowercase hex digits. Blank gives *out = NULL. */
 static gboolean normalise_sha256(const char *text, char **out, char **error)
 {
+    guint8 digest[CCESEC_SHA256_LEN];
+    char bad = '\0';
+    gsize digits = 0;
     *out = NULL;
     if (is_blank(text))
         return TRUE;
-    GString *hex = g_string_sized_new(64);
-    gboolean ok = TRUE;
-    for (const char *p = text; *p != '\0' && ok; p++) {
-        if (*p == ':' || g_ascii_isspace(*p))
-            continue;
-        if (!g_ascii_isxdigit(*p)) {
-            if (g_ascii_isprint(*p))
-                set_error(error, g_strdup_printf("expected_sha256 contains '%c', which is not "
-                                                 "a hex digit",
-                                                 *p));
-            else
-                set_error(error, g_strdup_printf("expected_sha256 contains byte 0x%02x, which "
-                                                 "is not a hex digit",
-                                                 (guint)(guint8)*p));
-            ok = FALSE;
-        } else {
-            g_string_append_c(hex, g_ascii_tolower(*p));
-        }
+    if (ccesec_sha256_from_text(text, digest, &bad, &digits)) {
+        GString *hex = g_string_sized_new(2 * CCESEC_SHA256_LEN);
+        for (guint i = 0; i < CCESEC_SHA256_LEN; i++)
+            g_string_append_printf(hex, "%02x", digest[i]);
+        *out = g_string_free(hex, FALSE);
+        return TRUE;
     }
-    if (ok && hex->len != 64) {
+    if (bad != '\0' && g_ascii_isprint(bad))
+        set_error(error,
+                  g_strdup_printf("expected_sha256 contains '%c', which is not a hex digit", bad));
+    else if (bad != '\0')
+        set_error(error, g_strdup_printf("expected_sha256 contains byte 0x%02x, which is not a "
+                                         "hex digit",
+                                         (guint)(guint8)bad));
+    else
         set_error(error, g_strdup_printf("expected_sha256 has %" G_GSIZE_FORMAT
                                          " hex digits; a SHA-256 fingerprint has 64",
-                                         hex->len));
-        ok = FALSE;
-    }
-    if (ok)
-        *out = g_string_free(hex, FALSE);
-    else
-        g_string_free(hex, TRUE);
-    return ok;
+                                         digits));
+    return FALSE;
 }
 
 /* Trimmed copy, or NULL when blank. The name is shown in the Wireshark tree: it must be

@@ -8,58 +8,31 @@
  *       validity, subject, subjectPublicKeyInfo, [1] [2] unique IDs, [3] extensions }
  */
 #include "ccesec/x509.h"
+#include "text_buf.h"
 #include "x509_der.h"
 
+#include <arpa/inet.h>
 #include <gcrypt.h>
 #include <string.h>
 
 /* ---------------------------------------------------------------- text output */
 
-/* A bounded text buffer: whole characters are appended or none, so a cut never leaves half
- * a UTF-8 sequence. */
-typedef struct {
-    char *buf;
-    gsize size;
-    gsize used;
-    gboolean truncated;
-} text_sink;
-
-static void sink_init(text_sink *sink, char *buf, gsize size)
-{
-    sink->buf = buf;
-    sink->size = size;
-    sink->used = 0;
-    sink->truncated = FALSE;
-    buf[0] = '\0';
-}
-
-static void sink_put(text_sink *sink, const char *bytes, gsize n)
-{
-    if (sink->truncated || sink->used + n + 1 > sink->size) {
-        sink->truncated = TRUE;
-        return;
-    }
-    memcpy(sink->buf + sink->used, bytes, n);
-    sink->used += n;
-    sink->buf[sink->used] = '\0';
-}
-
 /* NUL would end the C string early (hiding what follows it, a classic spoofing trick). */
-static void sink_put_byte(text_sink *sink, guint8 byte)
+static void sink_put_byte(text_buf *sink, guint8 byte)
 {
     char c = byte == 0 ? '?' : (char)byte;
-    sink_put(sink, &c, 1);
+    text_buf_put_n(sink, &c, 1);
 }
 
-static void sink_put_codepoint(text_sink *sink, gunichar cp)
+static void sink_put_codepoint(text_buf *sink, gunichar cp)
 {
     if (cp == 0 || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
-        sink_put(sink, "?", 1);
+        text_buf_put_n(sink, "?", 1);
         return;
     }
     char utf8[6];
     gint n = g_unichar_to_utf8(cp, utf8);
-    sink_put(sink, utf8, (gsize)n);
+    text_buf_put_n(sink, utf8, (gsize)n);
 }
 
 /* Length of the UTF-8 sequence starting at p when well-formed, else 1 (copy the byte raw). */
@@ -80,14 +53,14 @@ static gsize utf8_unit_length(const guint8 *p, gsize left)
     return want;
 }
 
-static void copy_raw_string(text_sink *sink, der_span s)
+static void copy_raw_string(text_buf *sink, der_span s)
 {
     for (gsize i = 0; i < s.len && !sink->truncated; i++) {
         sink_put_byte(sink, s.data[i]);
     }
 }
 
-static void copy_utf8_string(text_sink *sink, der_span s)
+static void copy_utf8_string(text_buf *sink, der_span s)
 {
     gsize i = 0;
     while (i < s.len && !sink->truncated) {
@@ -95,14 +68,14 @@ static void copy_utf8_string(text_sink *sink, der_span s)
         if (n == 1) {
             sink_put_byte(sink, s.data[i]);
         } else {
-            sink_put(sink, (const char *)s.data + i, n);
+            text_buf_put_n(sink, (const char *)s.data + i, n);
         }
         i += n;
     }
 }
 
 /* BMPString is UTF-16 big-endian (UCS-2 in the standard; surrogate pairs accepted). */
-static void copy_bmp_string(text_sink *sink, der_span s)
+static void copy_bmp_string(text_buf *sink, der_span s)
 {
     gsize i = 0;
     while (i + 1 < s.len && !sink->truncated) {
@@ -118,12 +91,12 @@ static void copy_bmp_string(text_sink *sink, der_span s)
         sink_put_codepoint(sink, unit);
     }
     if (i < s.len) {
-        sink_put(sink, "?", 1); /* odd trailing byte */
+        text_buf_put_n(sink, "?", 1); /* odd trailing byte */
     }
 }
 
 /* UniversalString is UCS-4 big-endian. */
-static void copy_universal_string(text_sink *sink, der_span s)
+static void copy_universal_string(text_buf *sink, der_span s)
 {
     gsize i = 0;
     for (; i + 3 < s.len && !sink->truncated; i += 4) {
@@ -132,13 +105,13 @@ static void copy_universal_string(text_sink *sink, der_span s)
         sink_put_codepoint(sink, cp);
     }
     if (i < s.len) {
-        sink_put(sink, "?", 1);
+        text_buf_put_n(sink, "?", 1);
     }
 }
 
 /* Any DirectoryString (and the IA5/Visible/Numeric strings some CAs put in names) as
  * UTF-8; the 8-bit types are copied raw, as the header promises. */
-static void copy_directory_string(text_sink *sink, const der_tlv *value)
+static void copy_directory_string(text_buf *sink, const der_tlv *value)
 {
     switch (value->tag) {
     case DER_BMP_STRING:
@@ -179,8 +152,8 @@ static gboolean is_string_tag(guint8 tag)
  * it is the most specific one, the one TLS stacks that still look at the CN check. */
 static gboolean read_name_cn(der_span name, char *out, gsize out_size, gboolean *truncated)
 {
-    text_sink sink;
-    sink_init(&sink, out, out_size);
+    text_buf sink;
+    text_buf_init(&sink, out, out_size);
     while (name.len > 0) {
         der_tlv rdn;
         if (!ccesec_der_expect(&name, DER_SET, &rdn)) {
@@ -194,7 +167,7 @@ static gboolean read_name_cn(der_span name, char *out, gsize out_size, gboolean 
                 return FALSE;
             }
             if (ccesec_der_oid_is(type.value, "2.5.4.3") && is_string_tag(value.tag)) {
-                sink_init(&sink, out, out_size);
+                text_buf_init(&sink, out, out_size);
                 copy_directory_string(&sink, &value);
             }
         }
@@ -535,54 +508,130 @@ static void ipv6_to_text(const guint8 *a, char *buf, gsize buf_len)
     }
 }
 
-static void store_san_dns(ccesec_cert *cert, der_span name)
+/* One GeneralName as a ccesec_san: dNSName is [2] IA5String, iPAddress [7] OCTET STRING of
+ * 4 or 16 bytes (8 or 32 are name-constraint masks, not addresses). FALSE for other kinds. */
+static gboolean san_from_general_name(const der_tlv *name, ccesec_san *out)
 {
-    cert->n_san_dns_total++;
-    if (cert->n_san_dns >= CCESEC_SAN_MAX) {
-        return;
+    text_buf text;
+    if (name->tag == 0x82) {
+        out->kind = CCESEC_SAN_DNS;
+        text_buf_init(&text, out->text, sizeof out->text);
+        copy_raw_string(&text, name->value);
+        out->truncated = text.truncated;
+        return TRUE;
     }
-    text_sink sink;
-    sink_init(&sink, cert->san_dns[cert->n_san_dns], CCESEC_NAME_MAX);
-    copy_raw_string(&sink, name);
-    cert->n_san_dns++;
+    out->kind = CCESEC_SAN_IP;
+    out->truncated = FALSE;
+    if (name->tag == 0x87 && name->value.len == 4) {
+        ipv4_to_text(name->value.data, out->text, sizeof out->text);
+        return TRUE;
+    }
+    if (name->tag == 0x87 && name->value.len == 16) {
+        ipv6_to_text(name->value.data, out->text, sizeof out->text);
+        return TRUE;
+    }
+    return FALSE;
 }
 
-/* Only the two address sizes a SAN may hold; 8 or 32 bytes are name-constraint masks. */
-static void store_san_ip(ccesec_cert *cert, der_span address)
+/* The first entries of each kind are also kept as text (cut between characters). */
+static void keep_san(ccesec_cert *cert, const ccesec_san *san)
 {
-    if (cert->n_san_ip >= CCESEC_SAN_MAX) {
-        return;
-    }
-    char *text = cert->san_ip[cert->n_san_ip];
-    if (address.len == 4) {
-        ipv4_to_text(address.data, text, sizeof cert->san_ip[0]);
-    } else if (address.len == 16) {
-        ipv6_to_text(address.data, text, sizeof cert->san_ip[0]);
+    text_buf text;
+    if (san->kind == CCESEC_SAN_DNS) {
+        cert->n_san_dns_total++;
+        if (cert->n_san_dns >= CCESEC_SAN_MAX) {
+            return;
+        }
+        text_buf_init(&text, cert->san_dns[cert->n_san_dns++], CCESEC_NAME_MAX);
     } else {
-        return;
+        cert->n_san_ip_total++;
+        if (cert->n_san_ip >= CCESEC_SAN_MAX) {
+            return;
+        }
+        text_buf_init(&text, cert->san_ip[cert->n_san_ip++], sizeof cert->san_ip[0]);
     }
-    cert->n_san_ip++;
+    text_buf_put(&text, san->text);
 }
 
-/* GeneralNames ::= SEQUENCE OF GeneralName; dNSName is [2] IA5String, iPAddress [7]. */
+/* GeneralNames ::= SEQUENCE OF GeneralName. The walk is checked whole here, so the on-demand
+ * walks of ccesec_san_iter read only what parsed once. */
 static gboolean read_subject_alt_name(der_span extension_value, ccesec_cert *cert)
 {
     der_tlv names;
+    if (cert->san_names != NULL) {
+        return TRUE; /* a second subjectAltName (RFC 5280 forbids it): the first one counts */
+    }
     if (!ccesec_der_expect(&extension_value, DER_SEQUENCE, &names)) {
         return FALSE;
     }
-    while (names.value.len > 0) {
+    der_span rest = names.value;
+    while (rest.len > 0) {
         der_tlv name;
-        if (ccesec_der_next(&names.value, &name) != CCESEC_X509_OK) {
+        ccesec_san san;
+        if (ccesec_der_next(&rest, &name) != CCESEC_X509_OK) {
             return FALSE;
         }
-        if (name.tag == 0x82) {
-            store_san_dns(cert, name.value);
-        } else if (name.tag == 0x87) {
-            store_san_ip(cert, name.value);
+        if (san_from_general_name(&name, &san)) {
+            keep_san(cert, &san);
         }
     }
+    cert->san_names = names.value.data;
+    cert->san_names_len = names.value.len;
     return TRUE;
+}
+
+void ccesec_san_iter_init(ccesec_san_iter *iter, const ccesec_cert *cert)
+{
+    memset(iter, 0, sizeof *iter);
+    iter->cert = cert;
+    if (cert != NULL) {
+        iter->next = cert->san_names;
+        iter->left = cert->san_names != NULL ? cert->san_names_len : 0;
+    }
+}
+
+/* A cert without san_names (filled in by hand): its kept text, dNSNames first. */
+static gboolean next_kept_san(ccesec_san_iter *iter, ccesec_san *out)
+{
+    const ccesec_cert *cert = iter->cert;
+    guint i = iter->kept++;
+    const char *text;
+    if (i < MIN(cert->n_san_dns, CCESEC_SAN_MAX)) {
+        out->kind = CCESEC_SAN_DNS;
+        text = cert->san_dns[i];
+    } else if (i - cert->n_san_dns < MIN(cert->n_san_ip, CCESEC_SAN_MAX)) {
+        out->kind = CCESEC_SAN_IP;
+        text = cert->san_ip[i - cert->n_san_dns];
+    } else {
+        return FALSE;
+    }
+    out->truncated = FALSE;
+    g_strlcpy(out->text, text, sizeof out->text);
+    return TRUE;
+}
+
+gboolean ccesec_san_iter_next(ccesec_san_iter *iter, ccesec_san *out)
+{
+    if (iter->cert == NULL) {
+        return FALSE;
+    }
+    if (iter->cert->san_names == NULL) {
+        return next_kept_san(iter, out);
+    }
+    der_span rest = {iter->next, iter->left};
+    while (rest.len > 0) {
+        der_tlv name;
+        if (ccesec_der_next(&rest, &name) != CCESEC_X509_OK) {
+            break;
+        }
+        iter->next = rest.data;
+        iter->left = rest.len;
+        if (san_from_general_name(&name, out)) {
+            return TRUE;
+        }
+    }
+    iter->left = 0;
+    return FALSE;
 }
 
 /* Extension ::= SEQUENCE { extnID OID, critical BOOLEAN DEFAULT FALSE, extnValue OCTET
@@ -700,21 +749,6 @@ ccesec_x509_result ccesec_x509_parse(const guint8 *der, gsize len, ccesec_cert *
     return complete ? CCESEC_X509_OK : CCESEC_X509_MALFORMED;
 }
 
-const char *ccesec_x509_result_text(ccesec_x509_result result)
-{
-    switch (result) {
-    case CCESEC_X509_OK:
-        return "ok";
-    case CCESEC_X509_TRUNCATED:
-        return "truncated certificate";
-    case CCESEC_X509_MALFORMED:
-        return "malformed certificate";
-    case CCESEC_X509_TOO_DEEP:
-        return "certificate nested too deeply";
-    }
-    return "unknown result";
-}
-
 /* ---------------------------------------------------------------- fingerprint */
 
 /* Inside Wireshark libgcrypt is initialised already; a unit test or fuzzer has to do it. */
@@ -759,23 +793,102 @@ void ccesec_sha256_to_text(const guint8 digest[CCESEC_SHA256_LEN], char *buf, gs
     buf[pos] = '\0';
 }
 
+gboolean ccesec_sha256_from_text(const char *text, guint8 out[CCESEC_SHA256_LEN], char *bad,
+                                 gsize *digits)
+{
+    gsize count = 0;
+    char first_bad = '\0';
+    for (const char *p = text; p != NULL && *p != '\0'; p++) {
+        if (*p == ':' || *p == '-' || g_ascii_isspace(*p)) {
+            continue;
+        }
+        if (!g_ascii_isxdigit(*p)) {
+            first_bad = *p;
+            break;
+        }
+        if (count < 2 * CCESEC_SHA256_LEN) {
+            guint8 nibble = (guint8)g_ascii_xdigit_value(*p);
+            out[count / 2] =
+                count % 2 == 0 ? (guint8)(nibble << 4) : (guint8)(out[count / 2] | nibble);
+        }
+        count++;
+    }
+    if (bad != NULL) {
+        *bad = first_bad;
+    }
+    if (digits != NULL) {
+        *digits = count;
+    }
+    return first_bad == '\0' && count == 2 * CCESEC_SHA256_LEN;
+}
+
 /* ---------------------------------------------------------------- name matching */
 
-/* A leading "*." stands for exactly one non-empty label; a name equal to the pattern itself
- * also matches, since that is what an administrator types into a trunk profile. */
-static gboolean name_matches_pattern(const char *pattern, const char *name)
+/* Length without one trailing root dot ("cucm1.example.com." is the same host). */
+static gsize host_length(const char *name)
 {
-    if (pattern[0] == '\0') {
+    gsize len = strlen(name);
+    return len > 1 && name[len - 1] == '.' ? len - 1 : len;
+}
+
+static gboolean same_host(const char *a, gsize a_len, const char *b, gsize b_len)
+{
+    return a_len == b_len && g_ascii_strncasecmp(a, b, a_len) == 0;
+}
+
+/* Two or more non-empty labels and no '*': what may follow a wildcard label. */
+static gboolean is_wildcard_base(const char *base, gsize len)
+{
+    guint labels = 1;
+    if (len == 0 || base[0] == '.' || base[len - 1] == '.') {
         return FALSE;
     }
-    if (g_ascii_strcasecmp(pattern, name) == 0) {
+    for (gsize i = 0; i < len; i++) {
+        if (base[i] == '*' || (base[i] == '.' && base[i + 1] == '.')) {
+            return FALSE;
+        }
+        labels += base[i] == '.';
+    }
+    return labels >= 2;
+}
+
+/* A presented DNS-ID (SAN dNSName or CN) against the expected host name (RFC 6125 6.4):
+ * equal, or "*.base" for one non-empty left-most label over base. The presented text as a
+ * whole also matches, since that is what an administrator types into a trunk profile. */
+static gboolean dns_id_matches(const char *presented, const char *name, gboolean name_is_ip)
+{
+    gsize presented_len = host_length(presented), name_len = host_length(name);
+    if (presented_len == 0 || name_len == 0) {
+        return FALSE;
+    }
+    if (same_host(presented, presented_len, name, name_len)) {
         return TRUE;
     }
-    if (pattern[0] != '*' || pattern[1] != '.' || pattern[2] == '\0') {
+    if (name_is_ip || presented_len < 2 || presented[0] != '*' || presented[1] != '.' ||
+        !is_wildcard_base(presented + 2, presented_len - 2)) {
         return FALSE;
     }
-    const char *dot = strchr(name, '.');
-    return dot != NULL && dot != name && g_ascii_strcasecmp(dot + 1, pattern + 2) == 0;
+    const char *dot = memchr(name, '.', name_len);
+    if (dot == NULL || dot == name) {
+        return FALSE;
+    }
+    return same_host(dot + 1, name_len - (gsize)(dot + 1 - name), presented + 2, presented_len - 2);
+}
+
+/* The RFC 5952 text of an IPv4 or IPv6 address, as SAN iPAddresses are given; FALSE for a
+ * host name. */
+static gboolean address_text(const char *name, char *buf, gsize buf_len)
+{
+    guint8 bytes[16];
+    if (inet_pton(AF_INET, name, bytes) == 1) {
+        ipv4_to_text(bytes, buf, buf_len);
+        return TRUE;
+    }
+    if (inet_pton(AF_INET6, name, bytes) == 1) {
+        ipv6_to_text(bytes, buf, buf_len);
+        return TRUE;
+    }
+    return FALSE;
 }
 
 gboolean ccesec_cert_matches_name(const ccesec_cert *cert, const char *name)
@@ -783,16 +896,23 @@ gboolean ccesec_cert_matches_name(const ccesec_cert *cert, const char *name)
     if (cert == NULL || name == NULL || name[0] == '\0') {
         return FALSE;
     }
-    /* A cut CN is not the certificate's name: never let its prefix match. */
-    if (!cert->subject_cn_truncated && name_matches_pattern(cert->subject_cn, name)) {
-        return TRUE;
-    }
-    for (guint i = 0; i < cert->n_san_dns && i < CCESEC_SAN_MAX; i++) {
-        if (name_matches_pattern(cert->san_dns[i], name)) {
+    char address[48];
+    gboolean is_ip = address_text(name, address, sizeof address);
+    ccesec_san_iter iter;
+    ccesec_san san;
+    ccesec_san_iter_init(&iter, cert);
+    while (ccesec_san_iter_next(&iter, &san)) {
+        gboolean match = san.kind == CCESEC_SAN_IP
+                             ? is_ip && strcmp(san.text, address) == 0
+                             : !san.truncated && dns_id_matches(san.text, name, is_ip);
+        if (match) {
             return TRUE;
         }
     }
-    return FALSE;
+    /* The CN is a fallback for certificates without a SAN dNSName; a cut one never matches. */
+    gboolean has_dns_san = cert->n_san_dns_total > 0 || cert->n_san_dns > 0;
+    return !has_dns_san && !cert->subject_cn_truncated &&
+           dns_id_matches(cert->subject_cn, name, is_ip);
 }
 
 /* ---------------------------------------------------------------- time text */

@@ -2,6 +2,7 @@
 /*
  * The DER TLV reader under the X.509 parser: see x509_der.h.
  */
+#include "text_buf.h"
 #include "x509_der.h"
 
 #include <string.h>
@@ -146,29 +147,20 @@ ccesec_x509_result ccesec_der_check_structure(const guint8 *buf, gsize len)
     return check_contents(top.value, 1);
 }
 
-/* Appends text to buf at *pos, cutting it to leave room for the NUL. */
-static void append_text(char *buf, gsize buf_len, gsize *pos, const char *text)
-{
-    while (*text && *pos + 1 < buf_len) {
-        buf[(*pos)++] = *text++;
-    }
-    buf[*pos] = '\0';
-}
-
-static void append_number(char *buf, gsize buf_len, gsize *pos, guint64 value)
+static void append_number(text_buf *out, guint64 value)
 {
     char digits[24];
     g_snprintf(digits, sizeof digits, "%" G_GUINT64_FORMAT, value);
-    append_text(buf, buf_len, pos, digits);
+    text_buf_put(out, digits);
 }
 
 /* The first encoded arc holds two: 40 * first + second, with first at most 2. */
-static void append_first_arcs(char *buf, gsize buf_len, gsize *pos, guint64 value)
+static void append_first_arcs(text_buf *out, guint64 value)
 {
     guint64 first = value < 40 ? 0 : value < 80 ? 1 : 2;
-    append_number(buf, buf_len, pos, first);
-    append_text(buf, buf_len, pos, ".");
-    append_number(buf, buf_len, pos, value - first * 40);
+    append_number(out, first);
+    text_buf_put(out, ".");
+    append_number(out, value - first * 40);
 }
 
 gboolean ccesec_der_oid_to_text(der_span oid, char *buf, gsize buf_len)
@@ -176,11 +168,11 @@ gboolean ccesec_der_oid_to_text(der_span oid, char *buf, gsize buf_len)
     if (buf == NULL || buf_len == 0) {
         return FALSE;
     }
-    buf[0] = '\0';
+    text_buf out;
+    text_buf_init(&out, buf, buf_len);
     if (oid.len == 0 || (oid.data[oid.len - 1] & 0x80)) {
         return FALSE;
     }
-    gsize pos = 0;
     guint64 arc = 0;
     gboolean first = TRUE;
     for (gsize i = 0; i < oid.len; i++) {
@@ -193,11 +185,11 @@ gboolean ccesec_der_oid_to_text(der_span oid, char *buf, gsize buf_len)
             continue;
         }
         if (first) {
-            append_first_arcs(buf, buf_len, &pos, arc);
+            append_first_arcs(&out, arc);
             first = FALSE;
         } else {
-            append_text(buf, buf_len, &pos, ".");
-            append_number(buf, buf_len, &pos, arc);
+            text_buf_put(&out, ".");
+            append_number(&out, arc);
         }
         arc = 0;
     }

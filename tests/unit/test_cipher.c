@@ -182,37 +182,6 @@ static void test_version_rank(void)
     g_assert_cmpuint(ccesec_tls_version_rank(0x7f15), ==, ccesec_tls_version_rank(CCESEC_TLS13));
 }
 
-static void test_version_parse(void)
-{
-    static const struct {
-        const char *text;
-        guint16 version;
-    } good[] = {
-        {"1.0", CCESEC_TLS10},     {"1.1", CCESEC_TLS11},       {"1.2", CCESEC_TLS12},
-        {"1.3", CCESEC_TLS13},     {"TLS 1.2", CCESEC_TLS12},   {"tls1.2", CCESEC_TLS12},
-        {"TLSv1.3", CCESEC_TLS13}, {" tls 1.1 ", CCESEC_TLS11}, {"SSL 3.0", CCESEC_SSL30},
-    };
-    static const char *const bad[] = {"",         "1",     "1.4",     "2.0", "tls",
-                                      "TLS 1.2x", "1.2.3", "SSL 2.0", "abc", "v"};
-    guint16 out;
-    gsize i;
-
-    for (i = 0; i < G_N_ELEMENTS(good); i++) {
-        out = 0;
-        g_test_message("parse '%s'", good[i].text);
-        g_assert_true(ccesec_tls_version_parse(good[i].text, &out));
-        g_assert_cmphex(out, ==, good[i].version);
-    }
-    for (i = 0; i < G_N_ELEMENTS(bad); i++) {
-        out = 0x1234;
-        g_test_message("reject '%s'", bad[i]);
-        g_assert_false(ccesec_tls_version_parse(bad[i], &out));
-        g_assert_cmphex(out, ==, 0x1234);
-    }
-    g_assert_false(ccesec_tls_version_parse(NULL, &out));
-    g_assert_false(ccesec_tls_version_parse("1.2", NULL));
-}
-
 static void test_alert_names(void)
 {
     g_assert_cmpstr(ccesec_alert_name(0), ==, "close_notify");
@@ -241,7 +210,6 @@ int main(int argc, char **argv)
     g_test_add_func("/cipher/md5_phrase", test_md5_phrase);
     g_test_add_func("/version/names", test_version_names);
     g_test_add_func("/version/rank", test_version_rank);
-    g_test_add_func("/version/parse", test_version_parse);
     g_test_add_func("/alert/names", test_alert_names);
     return g_test_run();
 }

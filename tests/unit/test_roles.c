@@ -216,7 +216,13 @@ static void test_table_optional_fields(void)
         &error));
     g_assert_null(error);
     g_assert_true(ccesec_role_table_add(table, "198.18.133.13", "CVP", "", "  ", &error));
-    ccesec_addr addr = addr_of("198.18.133.3");
+    /* The same fingerprint the way the pin check reads it: dashes and tabs between digits. */
+    g_assert_true(ccesec_role_table_add(
+        table, "198.18.133.143", "VVB", NULL,
+        "0123-4567-89AB-CDEF-0123-4567-89ab-cdef\t0123456789abcdef0123456789ABCDEF", &error));
+    ccesec_addr addr = addr_of("198.18.133.143");
+    g_assert_cmpstr(ccesec_role_table_lookup(table, &addr)->expected_sha256, ==, PIN_LOWER);
+    addr = addr_of("198.18.133.3");
     const ccesec_role_entry *entry = ccesec_role_table_lookup(table, &addr);
     g_assert_nonnull(entry);
     g_assert_cmpstr(entry->expected_name, ==, "cucm1.dcloud.cisco.com");
@@ -242,6 +248,9 @@ static void test_table_bad_fields(void)
     g_free(e);
     e = add_error("198.18.133.3", "CUCM", "name", "0x" PIN_LOWER);
     g_assert_cmpstr(e, ==, "expected_sha256 contains 'x', which is not a hex digit");
+    g_free(e);
+    e = add_error("198.18.133.3", "CUCM", NULL, PIN_LOWER "\x01");
+    g_assert_cmpstr(e, ==, "expected_sha256 contains byte 0x01, which is not a hex digit");
     g_free(e);
     e = add_error("198.18.133.3", "gateway", NULL, NULL);
     g_assert_cmpstr(e, ==, "role 'gateway' is not one of CUBE, CVP, VVB, CUCM, PHONE");

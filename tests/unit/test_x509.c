@@ -26,11 +26,16 @@ static GBytes *load_der(const char *name)
     return g_bytes_new_take(contents, len);
 }
 
+/* Parsed certificates refer to their DER (the SAN entries are read from it on demand): the
+ * bytes stay loaded until the end of the run, as the plugin keeps them for the capture. */
+static GPtrArray *loaded_ders;
+
 static void parse_ok(const char *name, ccesec_cert *cert)
 {
-    g_autoptr(GBytes) der = load_der(name);
+    GBytes *der = load_der(name);
     gsize len = 0;
     const guint8 *data = g_bytes_get_data(der, &len);
+    g_ptr_array_add(loaded_ders, der);
     g_assert_cmpint(ccesec_x509_parse(data, len, cert), ==, CCESEC_X509_OK);
 }
 
@@ -66,9 +71,26 @@ static void assert_time_text(gint64 seconds, const char *expected)
 }
 
 static const char *const all_certificates[] = {
-    "bmp_cn", "ca",      "ec_p256", "ec_p384",      "ed25519", "ed448", "expired",
-    "future", "long_cn", "pss",     "leaf_rsa2048", "rsa1024", "sha1",  "two_cn",
+    "bmp_cn",  "ca",     "ec_p256", "ec_p384",  "ed25519",      "ed448",
+    "expired", "future", "long_cn", "pss",      "leaf_rsa2048", "rsa1024",
+    "sha1",    "two_cn", "ip_san",  "many_san", "wildcard_san", "wide_cn",
 };
+
+/* Every name of `match` is carried by the certificate, none of `mismatch` (NULL-ended). */
+static void assert_names(const ccesec_cert *cert, const char *const *match,
+                         const char *const *mismatch)
+{
+    for (; match && *match; match++) {
+        g_test_message("matches %s", *match);
+        g_assert_true(ccesec_cert_matches_name(cert, *match));
+    }
+    for (; mismatch && *mismatch; mismatch++) {
+        g_test_message("does not match %s", *mismatch);
+        g_assert_false(ccesec_cert_matches_name(cert, *mismatch));
+    }
+}
+
+#define NAMES(...) ((const char *const[]){__VA_ARGS__, NULL})
 
 /* ---------------------------------------------------------------- real certificates */
 
@@ -103,6 +125,7 @@ static void test_rsa2048_leaf_with_sans(void)
     g_assert_cmpstr(cert.san_dns[0], ==, "cube1.dcloud.cisco.com");
     g_assert_cmpstr(cert.san_dns[1], ==, "*.dcloud.cisco.com");
     g_assert_cmpuint(cert.n_san_ip, ==, 2);
+    g_assert_cmpuint(cert.n_san_ip_total, ==, 2);
     g_assert_cmpstr(cert.san_ip[0], ==, "198.18.133.226");
     g_assert_cmpstr(cert.san_ip[1], ==, "2001:db8::5061");
     g_assert_cmpint(cert.key_type, ==, CCESEC_KEY_RSA);
@@ -114,14 +137,11 @@ static void test_rsa2048_leaf_with_sans(void)
     assert_time_text(cert.not_before, "2024-03-01 12:00:00 UTC");
     assert_time_text(cert.not_after, "2026-03-01 12:00:00 UTC");
 
-    g_assert_true(ccesec_cert_matches_name(&cert, "cube1.dcloud.cisco.com"));
-    g_assert_true(ccesec_cert_matches_name(&cert, "CUBE1.dCloud.Cisco.COM"));
-    g_assert_true(ccesec_cert_matches_name(&cert, "cvp.dcloud.cisco.com"));
-    g_assert_false(ccesec_cert_matches_name(&cert, "a.cvp.dcloud.cisco.com"));
-    g_assert_false(ccesec_cert_matches_name(&cert, "dcloud.cisco.com"));
-    g_assert_false(ccesec_cert_matches_name(&cert, "cube1.dcloud.cisco.org"));
-    g_assert_false(ccesec_cert_matches_name(&cert, "198.18.133.226"));
-    g_assert_false(ccesec_cert_matches_name(&cert, ""));
+    assert_names(&cert,
+                 NAMES("cube1.dcloud.cisco.com", "CUBE1.dCloud.Cisco.COM", "cvp.dcloud.cisco.com",
+                       "198.18.133.226", "2001:DB8:0:0::5061"),
+                 NAMES("a.cvp.dcloud.cisco.com", "dcloud.cisco.com", "cube1.dcloud.cisco.org",
+                       "198.18.133.227", ""));
     g_assert_false(ccesec_cert_matches_name(&cert, NULL));
 }
 
@@ -619,42 +639,126 @@ static void test_sha256_text(void)
     ccesec_sha256_to_text(digest, NULL, 96);
 }
 
-static void test_name_matching_rules(void)
+/* Every SAN entry the iterator gives, as "dns:NAME" / "ip:ADDRESS", comma-separated. */
+static char *san_list(const ccesec_cert *cert)
+{
+    GString *list = g_string_new(NULL);
+    ccesec_san_iter iter;
+    ccesec_san san;
+    ccesec_san_iter_init(&iter, cert);
+    while (ccesec_san_iter_next(&iter, &san)) {
+        g_string_append_printf(list, "%s%s:%s", list->len ? "," : "",
+                               san.kind == CCESEC_SAN_DNS ? "dns" : "ip", san.text);
+    }
+    return g_string_free(list, FALSE);
+}
+
+static void test_every_san_counts(void)
+{
+    ccesec_cert cert;
+    parse_ok("many_san", &cert);
+    g_assert_cmpuint(cert.n_san_dns_total, ==, 12);
+    g_assert_cmpuint(cert.n_san_dns, ==, CCESEC_SAN_MAX);
+    /* The 7th and the 12th count like the 1st: a CUCM cluster certificate. */
+    /* ... and a certificate with SAN dNSNames is not matched by its CN. */
+    assert_names(
+        &cert,
+        NAMES("cucm1.dcloud.cisco.com", "cucm7.dcloud.cisco.com", "CUCM12.dcloud.cisco.com."),
+        NAMES("cucm13.dcloud.cisco.com", "CUCM cluster"));
+    g_autofree char *list = san_list(&cert);
+    GString *want = g_string_new(NULL);
+    for (guint i = 1; i <= 12; i++) {
+        g_string_append_printf(want, "%sdns:cucm%u.dcloud.cisco.com", i > 1 ? "," : "", i);
+    }
+    g_assert_cmpstr(list, ==, want->str);
+    g_string_free(want, TRUE);
+}
+
+static void test_ip_address_sans(void)
+{
+    ccesec_cert cert;
+    parse_ok("ip_san", &cert);
+    g_assert_cmpuint(cert.n_san_dns_total, ==, 0);
+    g_assert_cmpuint(cert.n_san_ip_total, ==, 2);
+    g_autofree char *list = san_list(&cert);
+    g_assert_cmpstr(list, ==, "ip:198.18.133.3,ip:2001:db8:133::3");
+    /* No SAN dNSName: the CN counts too. */
+    assert_names(&cert, NAMES("198.18.133.3", "2001:0DB8:0133:0:0:0:0:3", "cucm1.dcloud.cisco.com"),
+                 NAMES("198.18.133.30", "2001:db8:133::4"));
+}
+
+static void test_cn_only(void)
+{
+    ccesec_cert cert;
+    parse_ok("sha1", &cert);
+    g_assert_null(cert.san_names);
+    assert_names(&cert, NAMES("cucm1.dcloud.cisco.com"), NAMES("cucm2.dcloud.cisco.com"));
+    g_autofree char *list = san_list(&cert);
+    g_assert_cmpstr(list, ==, "");
+}
+
+static void test_wildcards_per_rfc6125(void)
+{
+    ccesec_cert cert;
+    parse_ok("wildcard_san", &cert);
+    /* "*.dcloud.cisco.com": one whole left-most label, or the pattern as configured.
+     * "f*.wild.test": a partial label is no wildcard. "*.test": a wildcard over a single
+     * label matches nothing. "a.*.wild.test": only the left-most label may be one. The CN
+     * (wild.test) does not count beside SAN dNSNames. */
+    assert_names(&cert, NAMES("vvb1.dcloud.cisco.com", "*.dcloud.cisco.com", "f*.wild.test"),
+                 NAMES("dcloud.cisco.com", ".dcloud.cisco.com", "a.vvb1.dcloud.cisco.com",
+                       "foo.wild.test", "wild.test", "cvp.test", "a.b.wild.test"));
+}
+
+/* A certificate filled in by hand with only a CN: does it carry name? */
+static gboolean cn_matches(const char *cn, const char *name)
 {
     ccesec_cert cert;
     memset(&cert, 0, sizeof cert);
-    g_strlcpy(cert.subject_cn, "*.dcloud.cisco.com", sizeof cert.subject_cn);
-    g_assert_true(ccesec_cert_matches_name(&cert, "vvb1.dcloud.cisco.com"));
-    g_assert_true(ccesec_cert_matches_name(&cert, "*.dcloud.cisco.com")); /* as configured */
-    g_assert_false(ccesec_cert_matches_name(&cert, ".dcloud.cisco.com"));
-    g_assert_false(ccesec_cert_matches_name(&cert, "dcloud.cisco.com"));
-    g_assert_false(ccesec_cert_matches_name(&cert, "x.y.dcloud.cisco.com"));
-    g_strlcpy(cert.subject_cn, "*.", sizeof cert.subject_cn);
-    g_assert_false(ccesec_cert_matches_name(&cert, "a."));
-    g_strlcpy(cert.subject_cn, "cvp*.dcloud.cisco.com", sizeof cert.subject_cn);
-    g_assert_false(ccesec_cert_matches_name(&cert, "cvp1.dcloud.cisco.com"));
-    /* SAN entries beyond the stored count are never looked at. */
-    cert.subject_cn[0] = '\0';
+    g_strlcpy(cert.subject_cn, cn, sizeof cert.subject_cn);
+    return ccesec_cert_matches_name(&cert, name);
+}
+
+/* A certificate filled in by hand (no DER): its kept entries are all there is. */
+static void test_name_matching_by_hand(void)
+{
+    g_assert_true(cn_matches("*.dcloud.cisco.com", "vvb1.dcloud.cisco.com"));
+    g_assert_false(cn_matches("*.", "a."));
+    /* A wildcard never matches an address; the address as text does. */
+    g_assert_false(cn_matches("*.18.133.3", "198.18.133.3"));
+    g_assert_true(cn_matches("198.18.133.3", "198.18.133.3"));
+    ccesec_cert cert;
+    memset(&cert, 0, sizeof cert);
     g_strlcpy(cert.san_dns[0], "cvp.dcloud.cisco.com", sizeof cert.san_dns[0]);
     g_assert_false(ccesec_cert_matches_name(&cert, "cvp.dcloud.cisco.com"));
     cert.n_san_dns = 1;
     g_assert_true(ccesec_cert_matches_name(&cert, "CVP.dcloud.cisco.com"));
+    g_strlcpy(cert.subject_cn, "cube1.dcloud.cisco.com", sizeof cert.subject_cn);
+    g_assert_false(ccesec_cert_matches_name(&cert, "cube1.dcloud.cisco.com"));
+    g_strlcpy(cert.san_ip[0], "198.18.133.13", sizeof cert.san_ip[0]);
+    cert.n_san_ip = 1;
+    g_assert_true(ccesec_cert_matches_name(&cert, "198.18.133.13"));
+    g_autofree char *list = san_list(&cert);
+    g_assert_cmpstr(list, ==, "dns:cvp.dcloud.cisco.com,ip:198.18.133.13");
     g_assert_false(ccesec_cert_matches_name(NULL, "cvp.dcloud.cisco.com"));
 }
 
-static void test_result_texts(void)
+/* A name longer than the kept text is cut between characters, never inside one. */
+static void test_wide_cn_is_cut_between_characters(void)
 {
-    g_assert_cmpstr(ccesec_x509_result_text(CCESEC_X509_OK), ==, "ok");
-    g_assert_cmpstr(ccesec_x509_result_text(CCESEC_X509_TRUNCATED), ==, "truncated certificate");
-    g_assert_cmpstr(ccesec_x509_result_text(CCESEC_X509_MALFORMED), ==, "malformed certificate");
-    g_assert_cmpstr(ccesec_x509_result_text(CCESEC_X509_TOO_DEEP), ==,
-                    "certificate nested too deeply");
-    g_assert_cmpstr(ccesec_x509_result_text((ccesec_x509_result)99), ==, "unknown result");
+    ccesec_cert cert;
+    parse_ok("wide_cn", &cert);
+    g_assert_true(cert.subject_cn_truncated);
+    gsize len = strlen(cert.subject_cn);
+    g_assert_cmpuint(len, ==, (CCESEC_NAME_MAX - 1) / 3 * 3);
+    g_assert_true(g_utf8_validate(cert.subject_cn, -1, NULL));
+    g_assert_cmpstr(cert.subject_cn + len - 3, ==, "\xe5\xae\xa2");
 }
 
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
+    loaded_ders = g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref);
     g_test_add_func("/x509/openssl_agrees", test_every_certificate_agrees_with_openssl);
     g_test_add_func("/x509/rsa2048_leaf_sans", test_rsa2048_leaf_with_sans);
     g_test_add_func("/x509/rsa1024_self_signed", test_rsa1024_self_signed);
@@ -680,7 +784,13 @@ int main(int argc, char **argv)
     g_test_add_func("/der/oid_text", test_oid_text);
     g_test_add_func("/x509/time_to_text", test_time_to_text);
     g_test_add_func("/x509/sha256_text", test_sha256_text);
-    g_test_add_func("/x509/name_matching", test_name_matching_rules);
-    g_test_add_func("/x509/result_texts", test_result_texts);
-    return g_test_run();
+    g_test_add_func("/x509/names/every_san", test_every_san_counts);
+    g_test_add_func("/x509/names/ip_sans", test_ip_address_sans);
+    g_test_add_func("/x509/names/cn_only", test_cn_only);
+    g_test_add_func("/x509/names/wildcards", test_wildcards_per_rfc6125);
+    g_test_add_func("/x509/names/by_hand", test_name_matching_by_hand);
+    g_test_add_func("/x509/wide_cn", test_wide_cn_is_cut_between_characters);
+    int status = g_test_run();
+    g_ptr_array_free(loaded_ders, TRUE);
+    return status;
 }

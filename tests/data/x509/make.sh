@@ -43,6 +43,18 @@ extendedKeyUsage = serverAuth, clientAuth
 basicConstraints = CA:false
 extendedKeyUsage = serverAuth, clientAuth
 subjectAltName = DNS:cube1.dcloud.cisco.com, DNS:*.dcloud.cisco.com, IP:198.18.133.226, IP:2001:db8::5061
+[many_san]
+basicConstraints = CA:false
+extendedKeyUsage = serverAuth, clientAuth
+subjectAltName = DNS:cucm1.dcloud.cisco.com, DNS:cucm2.dcloud.cisco.com, DNS:cucm3.dcloud.cisco.com, DNS:cucm4.dcloud.cisco.com, DNS:cucm5.dcloud.cisco.com, DNS:cucm6.dcloud.cisco.com, DNS:cucm7.dcloud.cisco.com, DNS:cucm8.dcloud.cisco.com, DNS:cucm9.dcloud.cisco.com, DNS:cucm10.dcloud.cisco.com, DNS:cucm11.dcloud.cisco.com, DNS:cucm12.dcloud.cisco.com
+[ip_san]
+basicConstraints = CA:false
+extendedKeyUsage = serverAuth, clientAuth
+subjectAltName = IP:198.18.133.3, IP:2001:db8:133::3
+[wildcard_san]
+basicConstraints = CA:false
+extendedKeyUsage = serverAuth, clientAuth
+subjectAltName = DNS:*.dcloud.cisco.com, DNS:f*.wild.test, DNS:*.test, DNS:a.*.wild.test
 CNF
 : > index.txt
 echo 1000 > serial
@@ -65,6 +77,12 @@ sign() {
     openssl ca -batch -config ca.cnf -notext -utf8 -extensions "$ext" -startdate "$start" \
         -enddate "$end" -md "$md" -in "$n.csr" -out "$n.pem" "$@" 2>/dev/null
     openssl x509 -in "$n.pem" -outform DER -out "$out/$n.der"
+}
+
+# ec_leaf NAME SUBJECT EXT: a P-256 key and a certificate from the CA for 2024.
+ec_leaf() {
+    key "$1" -algorithm EC -pkeyopt ec_paramgen_curve:P-256
+    sign "$1" "$2" "$3" 20240101000000Z 20250101000000Z ca sha256
 }
 
 key ca -algorithm RSA -pkeyopt rsa_keygen_bits:2048
@@ -96,12 +114,22 @@ sign ed25519 "/CN=ed25519.test" leaf 20240101000000Z 20250101000000Z self defaul
 key ed448 -algorithm ED448
 sign ed448 "/CN=ed448.test" leaf 20240101000000Z 20250101000000Z self default
 
-key bmp_cn -algorithm EC -pkeyopt ec_paramgen_curve:P-256
-sign bmp_cn "/CN=客服中心 ccesec" leaf 20240101000000Z 20250101000000Z ca sha256
+ec_leaf bmp_cn "/CN=客服中心 ccesec" leaf
 
 # Two commonNames: the last one is the one that counts.
-key two_cn -algorithm EC -pkeyopt ec_paramgen_curve:P-256
-sign two_cn "/CN=first.test/O=ccesec/CN=second.test" leaf 20240101000000Z 20250101000000Z ca sha256
+ec_leaf two_cn "/CN=first.test/O=ccesec/CN=second.test" leaf
+
+# A CUCM cluster certificate: twelve SAN dNSNames, and a CN that is none of them.
+ec_leaf many_san "/CN=CUCM cluster" many_san
+
+# Addresses only: the CN counts, as there is no SAN dNSName.
+ec_leaf ip_san "/CN=cucm1.dcloud.cisco.com" ip_san
+
+# RFC 6125 wildcards: one whole left-most label only.
+ec_leaf wildcard_san "/CN=wild.test" wildcard_san
+
+# Sixty three-byte characters: more than a kept name holds, so it is cut between characters.
+ec_leaf wide_cn "/CN=$(python3 -c 'print("\u5ba2" * 60)')" leaf
 
 key expired -algorithm EC -pkeyopt ec_paramgen_curve:P-256
 sign expired "/CN=expired.test" leaf 20200101000000Z 20211231235959Z ca sha256
