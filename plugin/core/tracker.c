@@ -66,11 +66,9 @@ static void fill_holes(ccesec_tcp_dir *dir, guint32 start, guint32 end)
             dir->holes[i] = dir->holes[--dir->n_holes];
             continue;
         }
-        if (after(start, hs) && after(he, end)) { /* split: keep the larger part */
-            if (end - start < he - hs && (start - hs) >= (he - end))
-                dir->holes[i].end = start;
-            else
-                dir->holes[i].start = end;
+        if (after(start, hs) && after(he, end)) { /* split in two (overflow when full) */
+            dir->holes[i].end = start;
+            add_hole(dir, end, he);
         } else if (after(start, hs)) {
             dir->holes[i].end = start;
         } else {
