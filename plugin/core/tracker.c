@@ -166,7 +166,8 @@ static void tls13_record(ccesec_conn_facts *f, ccesec_side side, const ccesec_re
         f->server_answered = TRUE;
     }
     f->short_record = short_record;
-    f->short_record_side = side;
+    if (short_record) /* the side matters only with the record: data both ways changes nothing */
+        f->short_record_side = side;
     if (f->client_finished && f->server_answered)
         complete_with(f, CCESEC_PROOF_TLS13_REPLY, time_ms);
 }
