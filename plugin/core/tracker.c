@@ -160,6 +160,10 @@ static void tls13_record(ccesec_conn_facts *f, ccesec_side side, const ccesec_re
     gboolean short_record = r->length <= CCESEC_TLS13_ALERT_RECORD_MAX;
 
     if (side == CCESEC_CLIENT) {
+        /* The client's Finished accepted the server: a short record of its own after it is a
+         * close_notify (or an abort of the connection), never a refusal of the handshake. */
+        if (short_record && f->client_finished)
+            return;
         f->client_flight = TRUE;
         f->client_finished |= !short_record;
     } else if (f->client_flight && !short_record) {
