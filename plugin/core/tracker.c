@@ -314,13 +314,17 @@ static void close_seen(ccesec_conn_facts *f, const ccesec_packet_view *v)
 {
     f->fin[v->side] |= v->fin;
     f->rst[v->side] |= v->rst;
-    if (f->closed || !(v->fin || v->rst))
+    if (!(v->fin || v->rst))
         return;
-    f->closed = TRUE;
-    f->first_closer = v->side;
-    /* A short encrypted record just before the close, with nothing after it, was an alert
-     * (of the handshake in the capture: without one it may be a close_notify). */
-    if (!f->complete && f->short_record && !f->segments_missing &&
+    if (!f->closed) {
+        f->closed = TRUE;
+        f->first_closer = v->side;
+    }
+    /* A short encrypted record just before a close, with nothing after it, was an alert (of
+     * the handshake in the capture: without one it may be a close_notify). Not only the
+     * first close: a client that leaves right after its flight closes before the server's
+     * alert reaches the capture. */
+    if (!f->complete && !f->encrypted_alert && f->short_record && !f->segments_missing &&
         (f->client_hello || f->server_hello)) {
         f->encrypted_alert = TRUE;
         f->encrypted_alert_sender = f->short_record_side;
