@@ -87,7 +87,9 @@ static guint32 missing_in(const ccesec_tcp_dir *dir)
 }
 
 /* The sender's segment, then what its acknowledgement says about the other direction:
- * data acknowledged beyond what the capture holds was sent and never captured. */
+ * data acknowledged beyond what the capture holds was sent and never captured. A reset's
+ * acknowledgement counts too: with the ACK flag it is what its sender had received (a reset
+ * in answer to a segment acknowledges that segment's end). */
 static void track_tcp(ccesec_tracker *tracker, const ccesec_packet_view *v)
 {
     ccesec_tcp_dir *dir = &tracker->dir[v->side];
@@ -106,7 +108,7 @@ static void track_tcp(ccesec_tracker *tracker, const ccesec_packet_view *v)
         if (after(end, dir->next_seq))
             dir->next_seq = end;
     }
-    if (v->ack_flag && !v->rst && peer->started && after(v->ack, peer->next_seq)) {
+    if (v->ack_flag && peer->started && after(v->ack, peer->next_seq)) {
         add_hole(peer, peer->next_seq, v->ack);
         peer->next_seq = v->ack;
     }

@@ -1210,12 +1210,15 @@ static void test_tcp_ack_beyond_captured(void)
     g_assert_false(c.facts.segments_missing);
     g_assert_true(c.facts.disorder);
 
-    /* A reset's acknowledgement number proves nothing. */
+    /* A reset acknowledges what its sender received; without the ACK flag, nothing. */
     conn_init(&c, 0, 0);
     track(&c, segment(CCESEC_CLIENT, 1000, 7000, 100, TCP_ACK));
-    track(&c, segment(CCESEC_SERVER, 7000, 5000, 0, TCP_ACK | TCP_RST));
+    track(&c, segment(CCESEC_SERVER, 7000, 5000, 0, TCP_RST));
     g_assert_false(c.facts.segments_missing);
     g_assert_true(c.facts.rst[CCESEC_SERVER]);
+    track(&c, segment(CCESEC_SERVER, 7000, 1107, 0, TCP_ACK | TCP_RST));
+    g_assert_true(c.facts.segments_missing);
+    g_assert_cmpuint(c.facts.missing_bytes, ==, 7);
 
     /* Nor does an acknowledgement for a direction not captured yet. */
     conn_init(&c, 0, 0);
@@ -1361,6 +1364,25 @@ static void test_close_after_gap_is_unverified(void)
         send(&c, fin(CCESEC_SERVER));         /* acknowledges it */
         g_assert_cmpint(c.facts.segments_missing, ==, gap);
         g_assert_cmpuint(c.facts.missing_bytes, ==, gap ? 126 : 0);
+        if (gap)
+            assert_status(&c, TRUE, CCESEC_STATUS_UNVERIFIED, CCESEC_FIND_UNVERIFIED);
+        else
+            assert_status(&c, TRUE, CCESEC_STATUS_FAILED, CCESEC_FIND_CLOSED_EARLY);
+    }
+
+    /* The server's alert lost by the capture; the client's reset acknowledges it. */
+    for (int gap = 0; gap <= 1; gap++) {
+        conn c;
+        conn_init(&c, 1000, 5000);
+        tcp_open(&c);
+        send(&c, client_hello(SID_CLIENT));
+        send(&c, server_hello(CCESEC_TLS12, GCM12));
+        send(&c, ccs(CCESEC_CLIENT));
+        if (gap)
+            c.next_seq[CCESEC_SERVER] += 7;
+        ccesec_packet_view reset = rst(CCESEC_CLIENT);
+        send(&c, reset); /* RST with ACK: an abortive close (SO_LINGER 0) */
+        g_assert_cmpint(c.facts.segments_missing, ==, gap);
         if (gap)
             assert_status(&c, TRUE, CCESEC_STATUS_UNVERIFIED, CCESEC_FIND_UNVERIFIED);
         else
