@@ -208,7 +208,10 @@ static void alert(ccesec_conn_facts *f, ccesec_side side, guint8 desc, gboolean 
         f->post_alert.after_ms = time_ms - f->complete_ms;
         return;
     }
-    if (f->alert_fatal || !known)
+    /* TLS 1.3: the client's Finished accepted the server; a client's alert after it is not
+     * the handshake's, decrypted or not (without keys its short record is no refusal). */
+    if (f->alert_fatal || !known ||
+        (negotiated_tls13(f) && side == CCESEC_CLIENT && f->client_finished))
         return;
     f->alert_fatal = TRUE;
     f->alert_desc = desc;

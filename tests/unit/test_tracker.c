@@ -958,6 +958,21 @@ static void test_tls13_client_closes_after_its_finished(void)
     g_assert_cmpint(c.facts.proof, ==, CCESEC_PROOF_TLS13_REPLY);
     assert_status(&c, TRUE, CCESEC_STATUS_SECURE, CCESEC_FIND_SECURE);
 
+    /* A key log that shows a fatal alert there changes nothing either. */
+    conn_init(&c, 1000, 5000);
+    tcp_open(&c);
+    send(&c, client_hello(SID_CLIENT));
+    send(&c, server_hello(CCESEC_TLS13, AES13));
+    ccesec_packet_view keyed = leave;
+    keyed.fatal_alert = TRUE;
+    keyed.alert_desc = ALERT_INTERNAL_ERROR;
+    send(&c, keyed);
+    send(&c, fin(CCESEC_CLIENT));
+    send(&c, data(CCESEC_SERVER, 250));
+    g_assert_false(c.facts.alert_fatal);
+    g_assert_true(c.facts.complete);
+    assert_status(&c, TRUE, CCESEC_STATUS_SECURE, CCESEC_FIND_SECURE);
+
     /* The same client, and a server that refuses its certificate: the server's alert. */
     conn_init(&c, 1000, 5000);
     tcp_open(&c);
