@@ -72,10 +72,11 @@ typedef struct {
     gboolean sip_in_records; /* a SIP start line readable inside application-data records: NULL
                                 cipher (no handshake needed to prove it) */
     /* TLS 1.3, read from record types and lengths only, so a key log changes nothing */
-    gboolean client_flight;        /* the client sent an encrypted record after the ServerHello */
-    gboolean client_finished;      /* ...one longer than an alert: its Finished (or data) */
-    gboolean server_answered;      /* the server then sent a record longer than an alert */
-    gboolean short_record;         /* the last encrypted record had an alert's size... */
+    gboolean server_flight;   /* the server sent an encrypted record (its certificate flight) */
+    gboolean client_flight;   /* the client sent an encrypted record after the ServerHello */
+    gboolean client_finished; /* ...one longer than an alert: its Finished (or data) */
+    gboolean server_answered; /* the server then sent a record longer than an alert */
+    gboolean short_record;    /* the last encrypted record had an alert's size... */
     ccesec_side short_record_side; /* ...and came from this side */
     gboolean complete;             /* handshake proven complete and accepted by both sides */
     ccesec_proof proof;

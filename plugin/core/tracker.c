@@ -67,11 +67,9 @@ static void fill_holes(ccesec_tcp_dir *dir, guint32 start, guint32 end)
             dir->holes[i] = dir->holes[--dir->n_holes];
             continue;
         }
-        if (after(start, hs) && after(he, end)) { /* split: keep the larger part */
-            if (end - start < he - hs && (start - hs) >= (he - end))
-                dir->holes[i].end = start;
-            else
-                dir->holes[i].start = end;
+        if (after(start, hs) && after(he, end)) { /* split in two (overflow when full) */
+            dir->holes[i].end = start;
+            add_hole(dir, end, he);
         } else if (after(start, hs)) {
             dir->holes[i].end = start;
         } else {
@@ -90,29 +88,37 @@ static guint32 missing_in(const ccesec_tcp_dir *dir)
 }
 
 /* The sender's segment, then what its acknowledgement says about the other direction:
- * data acknowledged beyond what the capture holds was sent and never captured. */
-static void track_tcp(ccesec_tracker *tracker, const ccesec_packet_view *v)
+ * data acknowledged beyond what the capture holds was sent and never captured. A reset's
+ * acknowledgement counts too: with the ACK flag it is what its sender had received (a reset
+ * in answer to a segment acknowledges that segment's end). */
+static gboolean track_tcp(ccesec_tracker *tracker, const ccesec_packet_view *v)
 {
     ccesec_tcp_dir *dir = &tracker->dir[v->side];
     ccesec_tcp_dir *peer = &tracker->dir[other(v->side)];
     guint32 len = v->payload_len + (v->syn ? 1u : 0u) + (v->fin ? 1u : 0u);
     guint32 end = v->seq + len;
+    gboolean out_of_order = FALSE;
 
     if (!dir->started) {
         dir->started = TRUE;
         dir->next_seq = end;
     } else if (len > 0) {
-        if (after(v->seq, dir->next_seq))
+        if (after(v->seq, dir->next_seq)) {
             add_hole(dir, dir->next_seq, v->seq);
-        else if (after(dir->next_seq, v->seq))
+            out_of_order = TRUE;
+        } else if (after(dir->next_seq, v->seq)) {
+            guint32 missing = missing_in(dir);
             fill_holes(dir, v->seq, end);
+            out_of_order = missing_in(dir) != missing;
+        }
         if (after(end, dir->next_seq))
             dir->next_seq = end;
     }
-    if (v->ack_flag && !v->rst && peer->started && after(v->ack, peer->next_seq)) {
+    if (v->ack_flag && peer->started && after(v->ack, peer->next_seq)) {
         add_hole(peer, peer->next_seq, v->ack);
         peer->next_seq = v->ack;
     }
+    return out_of_order;
 }
 
 static gboolean holes_open(const ccesec_tracker *tracker)
@@ -163,13 +169,20 @@ static void tls13_record(ccesec_conn_facts *f, ccesec_side side, const ccesec_re
     gboolean short_record = r->length <= CCESEC_TLS13_ALERT_RECORD_MAX;
 
     if (side == CCESEC_CLIENT) {
+        /* The client's Finished accepted the server: a short record of its own after it is a
+         * close_notify (or an abort of the connection), never a refusal of the handshake. */
+        if (short_record && f->client_finished)
+            return;
         f->client_flight = TRUE;
         f->client_finished |= !short_record;
-    } else if (f->client_flight && !short_record) {
-        f->server_answered = TRUE;
+    } else {
+        f->server_flight = TRUE;
+        if (f->client_flight && !short_record)
+            f->server_answered = TRUE;
     }
     f->short_record = short_record;
-    f->short_record_side = side;
+    if (short_record) /* the side matters only with the record: data both ways changes nothing */
+        f->short_record_side = side;
     if (f->client_finished && f->server_answered)
         complete_with(f, CCESEC_PROOF_TLS13_REPLY, time_ms);
 }
@@ -204,7 +217,10 @@ static void alert(ccesec_conn_facts *f, ccesec_side side, guint8 desc, gboolean 
         f->post_alert.after_ms = time_ms - f->complete_ms;
         return;
     }
-    if (f->alert_fatal || !known)
+    /* TLS 1.3: the client's Finished accepted the server; a client's alert after it is not
+     * the handshake's, decrypted or not (without keys its short record is no refusal). */
+    if (f->alert_fatal || !known ||
+        (negotiated_tls13(f) && side == CCESEC_CLIENT && f->client_finished))
         return;
     f->alert_fatal = TRUE;
     f->alert_desc = desc;
@@ -316,14 +332,18 @@ static void close_seen(ccesec_conn_facts *f, const ccesec_packet_view *v)
 {
     f->fin[v->side] |= v->fin;
     f->rst[v->side] |= v->rst;
-    if (f->closed || !(v->fin || v->rst))
+    if (!(v->fin || v->rst))
         return;
-    f->closed = TRUE;
-    f->first_closer = v->side;
-    f->closer_sent_last = f->flight_seen && f->last_flight_side == v->side;
-    /* A short encrypted record just before the close, with nothing after it, was an alert
-     * (of the handshake in the capture: without one it may be a close_notify). */
-    if (!f->complete && f->short_record && !f->segments_missing &&
+    if (!f->closed) {
+        f->closed = TRUE;
+        f->first_closer = v->side;
+        f->closer_sent_last = f->flight_seen && f->last_flight_side == v->side;
+    }
+    /* A short encrypted record just before a close, with nothing after it, was an alert (of
+     * the handshake in the capture: without one it may be a close_notify). Not only the
+     * first close: a client that leaves right after its flight closes before the server's
+     * alert reaches the capture. */
+    if (!f->complete && !f->encrypted_alert && f->short_record && !f->segments_missing &&
         (f->client_hello || f->server_hello)) {
         f->encrypted_alert = TRUE;
         f->encrypted_alert_sender = f->short_record_side;
@@ -334,6 +354,7 @@ gboolean ccesec_track_packet(ccesec_tracker *tracker, ccesec_conn_facts *f,
                              const ccesec_packet_view *v)
 {
     ccesec_conn_facts before = *f;
+    gboolean out_of_order = FALSE;
 
     if (v->captured_len < v->wire_len) {
         if (f->cut_frames == 0)
@@ -342,7 +363,7 @@ gboolean ccesec_track_packet(ccesec_tracker *tracker, ccesec_conn_facts *f,
             f->cut_frames++;
     }
     if (v->tcp) {
-        track_tcp(tracker, v);
+        out_of_order = track_tcp(tracker, v);
         update_gaps(tracker, f);
     }
     if (v->sip) {
@@ -352,8 +373,14 @@ gboolean ccesec_track_packet(ccesec_tracker *tracker, ccesec_conn_facts *f,
     if (v->tls) {
         f->tls_seen = TRUE;
         f->transport = CCESEC_TRANSPORT_TLS;
-        hellos(tracker, f, v);
-        records(tracker, f, v);
+        /* A segment that arrived beyond a hole, or filled one, before completion: whether
+         * Wireshark decoded its records depends on tcp.reassemble_out_of_order (on: they
+         * show on the filling segment; off: some never do). Reading none of them keeps the
+         * verdict the same either way; the segments in order after it are read. */
+        if (!(out_of_order && f->disorder && !f->complete)) {
+            hellos(tracker, f, v);
+            records(tracker, f, v);
+        }
     }
     if (v->tls_undecoded) {
         f->tls_undecoded = TRUE;

@@ -267,7 +267,8 @@ static void encrypted_alert_text(const ccesec_eval_ctx *ctx, char *buf, gsize le
 static void closed_early_text(const ccesec_eval_ctx *ctx, char *buf, gsize len)
 {
     const ccesec_conn_facts *f = ctx->facts;
-    gboolean after_cert = f->server_cert != NULL || f->server_cert_unparsed;
+    /* TLS 1.3 encrypts the certificate: the server's encrypted flight stands for it. */
+    gboolean after_cert = f->server_cert != NULL || f->server_cert_unparsed || f->server_flight;
     ccesec_side closer = f->first_closer, other = other_side(closer);
     char diagnosis[CCESEC_TEXT_MAX];
 
@@ -351,11 +352,17 @@ static void cut_text(const ccesec_eval_ctx *ctx, char *buf, gsize len)
 static void missing_text(const ccesec_eval_ctx *ctx, char *buf, gsize len)
 {
     const ccesec_conn_facts *f = ctx->facts;
+    char missing[64];
+    /* More holes than tracked: their size is not known. */
+    if (f->missing_bytes > 0)
+        g_snprintf(missing, sizeof missing, "%u bytes never captured", f->missing_bytes);
+    else
+        g_strlcpy(missing, "segments out of order", sizeof missing);
     g_snprintf(buf, len,
                "%s: the capture lacks or reorders segments of the TLS handshake between %s and "
-               "%s (%u bytes never captured), so whether it completed cannot be read. Capture "
-               "on the component itself or on a mirror port that does not drop packets",
-               ctx->leg, ctx->who[CCESEC_CLIENT], ctx->who[CCESEC_SERVER], f->missing_bytes);
+               "%s (%s), so whether it completed cannot be read. Capture on the component "
+               "itself or on a mirror port that does not drop packets",
+               ctx->leg, ctx->who[CCESEC_CLIENT], ctx->who[CCESEC_SERVER], missing);
 }
 
 /* The closer had sent the latest flight: no refusal, and no completion either. */
