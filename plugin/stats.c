@@ -81,6 +81,7 @@ typedef struct {
     GHashTable *tapped;     /* conn -> tapped_conn */
     GPtrArray *tapped_list; /* tapped_conn, in order of first tap */
     leg_tally tallies[CCESEC_EXPECTED_LEG_COUNT];
+    guint32 roles_epoch; /* roles as they were when the rows were last filled */
 } stats_run;
 
 static stat_tap_table_ui *registered_ui;
@@ -200,8 +201,10 @@ static const char *time_text(char *buf, gsize len, const nstime_t *t)
 static void fill_tls_columns(stat_tap_table *table, guint row, const ccesec_conn *conn)
 {
     const ccesec_conn_facts *facts = &conn->facts;
-    const char *version = facts->server_hello ? ccesec_tls_version_name(facts->version) : NULL;
-    const char *cipher = facts->server_hello ? ccesec_cipher_name(facts->cipher) : NULL;
+    gboolean version_known = facts->server_hello || facts->version_from_records;
+    const char *version = version_known ? ccesec_tls_version_name(facts->version) : NULL;
+    const char *cipher =
+        facts->server_hello && facts->cipher ? ccesec_cipher_name(facts->cipher) : NULL;
     set_string(table, row, COL_VERSION, version ? version : "");
     set_string(table, row, COL_CIPHER, cipher ? cipher : "");
     const char *cn = facts->server_cert ? facts->server_cert->subject_cn : "";
@@ -210,7 +213,8 @@ static void fill_tls_columns(stat_tap_table *table, guint row, const ccesec_conn
     wmem_free(NULL, escaped);
 }
 
-static void fill_conn_row(stat_tap_table *table, guint row, const ccesec_conn *conn)
+static void fill_conn_row(stat_tap_table *table, guint row, const ccesec_conn *conn,
+                          const ccesec_verdict *outcome)
 {
     char buf[64];
     g_snprintf(buf, sizeof buf, "%u", conn->number);
@@ -226,8 +230,8 @@ static void fill_conn_row(stat_tap_table *table, guint row, const ccesec_conn *c
     }
     set_string(table, row, COL_TRANSPORT, ccesec_transport_name(conn->facts.transport));
     fill_tls_columns(table, row, conn);
-    set_string(table, row, COL_STATUS, ccesec_status_name(conn->status));
-    set_string(table, row, COL_REASON, conn->reason);
+    set_string(table, row, COL_STATUS, ccesec_status_name(outcome->status));
+    set_string(table, row, COL_REASON, outcome->reason);
     set_string(table, row, COL_FIRST, time_text(buf, sizeof buf, &conn->first_seen));
     set_string(table, row, COL_LAST, time_text(buf, sizeof buf, &conn->last_seen));
 }
@@ -297,9 +301,11 @@ static void fill_leg_row(stats_run *run, stat_tap_table *legs, int leg)
         set_string(legs, (guint)leg, COL_REASON, text);
     } else {
         const ccesec_conn *first = tally->first_bad->conn;
+        ccesec_verdict outcome;
+        ccesec_conn_outcome((ccesec_conn *)first, &outcome);
         g_snprintf(text, sizeof text, "%u of %u connection%s not secure; connection %u: %s",
                    tally->bad, tally->seen, tally->seen == 1 ? "" : "s", first->number,
-                   first->reason);
+                   outcome.reason);
         set_string(legs, (guint)leg, COL_STATUS, "NOT secure");
         set_string(legs, (guint)leg, COL_REASON, text);
     }
@@ -321,6 +327,26 @@ static tapped_conn *tapped_for(stats_run *run, stat_tap_table *table, const cces
     return t;
 }
 
+/* A connection's row and its leg's line, as the connection stands now: the table is read
+ * after the last packet, so a pending handshake shows as the end of the capture leaves it. */
+static void refresh_row(stats_run *run, stat_tap_table *table, stat_tap_table *legs, tapped_conn *t)
+{
+    ccesec_verdict outcome;
+    const ccesec_conn *conn = t->conn;
+    int old_leg = t->leg;
+    tally_remove(run, t);
+    ccesec_conn_outcome((ccesec_conn *)conn, &outcome);
+    t->leg = expected_leg_index(ccesec_conn_leg(conn));
+    t->bad = outcome.status != CCESEC_STATUS_SECURE;
+    tally_add(run, t);
+    fill_conn_row(table, t->row, conn, &outcome);
+    set_uint(table, t->row, COL_PACKETS, t->packets);
+    if (old_leg >= 0 && old_leg != t->leg)
+        fill_leg_row(run, legs, old_leg);
+    if (t->leg >= 0)
+        fill_leg_row(run, legs, t->leg);
+}
+
 static tap_packet_status stats_packet(void *tapdata, packet_info *pinfo _U_,
                                       epan_dissect_t *edt _U_, const void *data,
                                       tap_flags_t flags _U_)
@@ -334,18 +360,15 @@ static tap_packet_status stats_packet(void *tapdata, packet_info *pinfo _U_,
     if (!table || !legs)
         return TAP_PACKET_DONT_REDRAW;
     tapped_conn *t = tapped_for(run, table, conn);
-    int old_leg = t->leg;
-    tally_remove(run, t);
-    t->leg = expected_leg_index(ccesec_conn_leg(conn));
-    t->bad = conn->status != CCESEC_STATUS_SECURE;
     t->packets++;
-    tally_add(run, t);
-    fill_conn_row(table, t->row, conn);
-    set_uint(table, t->row, COL_PACKETS, t->packets);
-    if (old_leg >= 0 && old_leg != t->leg)
-        fill_leg_row(run, legs, old_leg);
-    if (t->leg >= 0)
-        fill_leg_row(run, legs, t->leg);
+    refresh_row(run, table, legs, t);
+    /* A role learnt since (here or on another connection) renames legs and reasons of rows
+     * filled before: rarely, once per address. */
+    if (run->roles_epoch != ccesec_conn_roles_epoch()) {
+        run->roles_epoch = ccesec_conn_roles_epoch();
+        for (guint i = 0; i < run->tapped_list->len; i++)
+            refresh_row(run, table, legs, (tapped_conn *)g_ptr_array_index(run->tapped_list, i));
+    }
     return TAP_PACKET_REDRAW;
 }
 
