@@ -329,12 +329,14 @@ static tapped_conn *tapped_for(stats_run *run, stat_tap_table *table, const cces
 
 /* A connection's row and its leg's line, as the connection stands now: the table is read
  * after the last packet, so a pending handshake shows as the end of the capture leaves it. */
-static void refresh_row(stats_run *run, stat_tap_table *table, stat_tap_table *legs, tapped_conn *t)
+static void refresh_row(stats_run *run, stat_tap_table *table, stat_tap_table *legs, tapped_conn *t,
+                        guint new_packets)
 {
     ccesec_verdict outcome;
     const ccesec_conn *conn = t->conn;
     int old_leg = t->leg;
     tally_remove(run, t);
+    t->packets += new_packets;
     ccesec_conn_outcome((ccesec_conn *)conn, &outcome);
     t->leg = expected_leg_index(ccesec_conn_leg(conn));
     t->bad = outcome.status != CCESEC_STATUS_SECURE;
@@ -360,14 +362,13 @@ static tap_packet_status stats_packet(void *tapdata, packet_info *pinfo _U_,
     if (!table || !legs)
         return TAP_PACKET_DONT_REDRAW;
     tapped_conn *t = tapped_for(run, table, conn);
-    t->packets++;
-    refresh_row(run, table, legs, t);
+    refresh_row(run, table, legs, t, 1);
     /* A role learnt since (here or on another connection) renames legs and reasons of rows
      * filled before: rarely, once per address. */
     if (run->roles_epoch != ccesec_conn_roles_epoch()) {
         run->roles_epoch = ccesec_conn_roles_epoch();
         for (guint i = 0; i < run->tapped_list->len; i++)
-            refresh_row(run, table, legs, (tapped_conn *)g_ptr_array_index(run->tapped_list, i));
+            refresh_row(run, table, legs, (tapped_conn *)g_ptr_array_index(run->tapped_list, i), 0);
     }
     return TAP_PACKET_REDRAW;
 }
