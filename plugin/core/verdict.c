@@ -650,6 +650,20 @@ static void push_by_severity(ccesec_verdict *out, const ccesec_check_list *list)
     }
 }
 
+/* Every reason says when the capture cut the connection's packets (the cut's own reason
+ * already does): "LEG: packets cut at N bytes; ...". */
+static void mention_cut_frames(const ccesec_conn_facts *f, ccesec_finding *status)
+{
+    char text[CCESEC_TEXT_MAX];
+    const char *rest = strstr(status->text, ": ");
+
+    if (f->cut_frames == 0 || strstr(status->text, "(snap length)") != NULL || rest == NULL)
+        return;
+    g_snprintf(text, sizeof text, "%.*s: packets cut at %u bytes by the capture; %s",
+               (int)(rest - status->text), status->text, f->snaplen, rest + 2);
+    g_strlcpy(status->text, text, sizeof status->text);
+}
+
 void ccesec_evaluate(const ccesec_conn_facts *facts, const ccesec_peers *peers,
                      const ccesec_policy *policy, gint64 now, ccesec_verdict *out)
 {
@@ -674,6 +688,7 @@ void ccesec_evaluate(const ccesec_conn_facts *facts, const ccesec_peers *peers,
     out->severity = status_severity(out->status);
     if (out->status == CCESEC_STATUS_PENDING)
         return; /* nothing decisive yet: no reason, no findings */
+    mention_cut_frames(facts, &status_finding);
     g_strlcpy(out->reason, status_finding.text, sizeof out->reason);
     push_finding(out, status_finding.code, out->severity, status_finding.text);
     run_notes(&ctx, &checks);
