@@ -75,15 +75,18 @@ def load(path):
 
 
 def drift(baseline, conn):
-    """How a secure-or-weak connection differs from the baseline of its leg: a list of
-    (what, expected values, actual value). Empty when it matches or its leg is new."""
+    """How a connection differs from the baseline of its leg: a list of (what, expected
+    values, actual value). The TLS version and cipher count when the handshake completed
+    (secure or weak), the certificate whenever one was seen. Empty when it matches or its
+    leg is not in the baseline."""
     leg = baseline["legs"].get(conn.get("leg"))
-    if not leg or conn.get("status") not in ("secure", "weak"):
+    if not leg:
         return []
     found = []
     for what, key, expected in (("tls_version", "tls_version", leg["tls_versions"]),
                                 ("cipher", "cipher", leg["ciphers"])):
-        if conn.get(key) and expected and conn[key] not in expected:
+        if conn.get("status") in ("secure", "weak") and conn.get(key) and expected and \
+                conn[key] not in expected:
             found.append((what, expected, conn[key]))
     sha = conn.get("cert_sha256")
     if sha and leg["certificates"]:
