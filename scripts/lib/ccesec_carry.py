@@ -63,6 +63,11 @@ class Carry:
                     # handshake cut by the boundary): the same connection, now proven.
                     if record["decided_in"] is None:
                         self._decide(record, label, obs)
+                elif obs["status"] == "plaintext":
+                    # SIP in clear proves itself in every file: the same connection (its
+                    # opening is not in view), and clear text outranks any earlier verdict.
+                    if record["status"] != "plaintext":
+                        self._decide(record, label, obs)
                 else:
                     # A handshake of its own: a new connection on the same address pair
                     # and ports (or a renegotiation); the old one is over.

@@ -87,7 +87,8 @@ def make_event(action, message, sequence, now, fields=None, severity=None):
              "observer.hostname": socket.gethostname(), "ccesec.schema": SCHEMA,
              "message": message}
     event.update(fields or {})
-    identity = json.dumps([action, event.get("ccesec.conn"), event.get("ccesec.leg"),
+    # the same event replayed after a crash (same sequence, same facts) keeps its id
+    identity = json.dumps([action, sequence, event.get("ccesec.conn"), event.get("ccesec.leg"),
                            event.get("file.name"), event.get("ccesec.status"),
                            event.get("tls.server.hash.sha256")], sort_keys=True)
     event["event.id"] = hashlib.sha256(identity.encode()).hexdigest()[:24]

@@ -85,6 +85,13 @@ class CarryTest(unittest.TestCase):
         self.assertEqual([r["end"] for r in done], ["replaced"])
         self.assertEqual((seen[0]["status"], seen[0]["conn"]), ("failed", 2))
 
+    def test_plaintext_in_every_file_is_one_connection(self):
+        carry = ccesec_carry.Carry()
+        for index in range(5):
+            seen, done = carry.judge_file("f%d" % index, [obs(
+                "plaintext", index, index + 0.5, transport="tcp", server="198.18.133.3:5060")])
+            self.assertEqual((seen[0]["conn"], seen[0]["first_file"], done), (1, "f0", []))
+
     def test_plaintext_is_never_overridden(self):
         carry = ccesec_carry.Carry()
         carry.judge_file("f1", [obs("secure", 0, 1)])
