@@ -17,7 +17,8 @@ FACILITY_LOCAL0 = 16
 # RFC 5424 severities per event action: what an on-call engineer should feel.
 SEVERITY = {"connection-judged": 6, "leg-verdict-changed": 4, "cert-baseline-mismatch": 3,
             "tls-baseline-drift": 4, "cert-expiring": 4, "leg-missing": 4,
-            "leg-seen-again": 5, "watch-started": 6, "watch-stopped": 6, "file-unreadable": 3}
+            "leg-seen-again": 5, "watch-started": 6, "watch-stopped": 6, "file-unreadable": 3,
+            "files-lost": 3}
 NOT_SECURE_SEVERITY = 3  # a connection judged plaintext, failed or weak is an error
 
 

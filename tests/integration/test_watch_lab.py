@@ -22,6 +22,7 @@ import unittest
 from ccesec_testlib import REPO, ROLES, plugin_path
 
 sys.path.insert(0, os.path.join(REPO, "scripts", "lab"))
+from longconns import Traffic  # noqa: E402
 WATCH = os.path.join(REPO, "scripts", "ccesec-watch")
 AUDIT = os.path.join(REPO, "scripts", "ccesec-audit")
 PREFIX = "c12-"
@@ -39,52 +40,6 @@ def fingerprint(pem_path):
 
 def parse_time(text):
     return datetime.datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
-
-
-class Traffic:
-    """Long-lived SIP connections of the lab, each kept busy with OPTIONS pings."""
-
-    def __init__(self, lab, workdir):
-        from scenarios import Leg  # noqa: E402 (the lab's modules need the path above)
-        from sipnode import Connection, Dialog, new_rng  # noqa: E402
-        self.lab, self.workdir = lab, workdir
-        self.Leg, self.Connection, self.Dialog = Leg, Connection, Dialog
-        self.rng = new_rng("c12-watch")
-        self.live = {}  # name -> (connection, dialog)
-        self.made = []  # (name, transport, client endpoint, server endpoint)
-
-    def open(self, name, leg_name, transport="tls"):
-        from scenarios import LEG_ENDS  # noqa: E402
-        client_name, server_name = LEG_ENDS[leg_name]
-        client, server = self.lab.hosts[client_name], self.lab.hosts[server_name]
-        client_ctx = server_ctx = None
-        if transport == "tls":
-            client_ctx = self.lab.client_context(client, {}, os.path.join(self.workdir, "keys"))
-            server_ctx = self.lab.server_context(server, {})
-        conn = self.Connection(client, server, transport, client_ctx=client_ctx,
-                               server_ctx=server_ctx, server_hostname=server.cert_name)
-        if not conn.open():
-            raise AssertionError("%s did not open: %r" % (name, conn.errors))
-        local = conn.socks["client"].getsockname()
-        remote = conn.socks["server"].getsockname()
-        self.made.append((leg_name, transport, "%s:%d" % local[:2], "%s:%d" % remote[:2]))
-        self.live[name] = (conn, self.Dialog(conn, self.rng, "ping", "ping"))
-
-    def close(self, name):
-        conn, _ = self.live.pop(name)
-        conn.close()
-
-    def pump(self, seconds):
-        end = time.time() + seconds
-        while time.time() < end:
-            for _, dialog in self.live.values():
-                dialog.request("OPTIONS")
-                dialog.respond(200, "OK")
-            time.sleep(0.5)
-
-    def close_all(self):
-        for name in list(self.live):
-            self.close(name)
 
 
 class WatchLab(unittest.TestCase):
