@@ -7,6 +7,7 @@ import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__)))), "scripts", "lib"))
+import ccesec_baseline  # noqa: E402
 import ccesec_carry  # noqa: E402
 import ccesec_fileobs  # noqa: E402
 
@@ -135,6 +136,24 @@ class CarryTest(unittest.TestCase):
         again = ccesec_carry.Carry.from_dict(carry.to_dict())
         seen, _ = again.judge_file("f2", [obs("unverified", 2, 3)])
         self.assertEqual((seen[0]["status"], again.grace, again.next_id), ("secure", 99, 2))
+
+
+class BaselineTest(unittest.TestCase):
+    def test_drift(self):
+        good = obs("secure", 0, 1, tls_version="TLS 1.2", cipher="A", cert_sha256="aa",
+                   cert_cn="cucm1", cert_not_after=5)
+        base = ccesec_baseline.build({"file": "x", "connections": [
+            good, obs("plaintext", 0, 1, leg="CUBE-CVP")]}, ["CVP-CUCM", "CUBE-CVP"])
+        self.assertEqual(base["expected_legs"], ["CVP-CUCM"])  # only what was secure
+        self.assertEqual(ccesec_baseline.drift(base, good), [])
+        renewed = dict(good, cert_sha256="bb")
+        self.assertEqual(ccesec_baseline.drift(base, renewed), [("cert_sha256", ["aa"], "bb")])
+        older = dict(good, tls_version="TLS 1.0", cipher="B", status="weak")
+        self.assertEqual([d[0] for d in ccesec_baseline.drift(base, older)],
+                         ["tls_version", "cipher"])
+        refused = dict(good, status="failed", tls_version="TLS 1.0", cert_sha256="cc")
+        self.assertEqual([d[0] for d in ccesec_baseline.drift(base, refused)], ["cert_sha256"])
+        self.assertEqual(ccesec_baseline.drift(base, dict(good, leg="CVP-VVB")), [])
 
 
 class FileObsTest(unittest.TestCase):
