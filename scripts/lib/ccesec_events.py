@@ -11,6 +11,7 @@ import hashlib
 import json
 import os
 import socket
+import sys
 
 SCHEMA = "1"
 FACILITY_LOCAL0 = 16
@@ -144,18 +145,32 @@ class Syslog:
         return "<%d>1 %s %s %s %d %s - %s" % (pri, event["@timestamp"], self.host, self.app,
                                               os.getpid(), event["event.action"], line)
 
+    def check(self):
+        """At start: the socket must be there (a wrong path is a usage error)."""
+        try:
+            self._connect()
+        except OSError as error:
+            self.close()
+            raise OSError("syslog socket %s: %s" % (self.path, error.strerror)) from None
+
     def write(self, event, line):
+        """Sends; when the daemon is away (restarting) even after a reconnect, the event is
+        dropped for syslog only, with one warning per outage: the other outputs and the
+        state go on, so nothing is repeated later."""
         data = self.format(event, line).encode("utf-8")
-        for attempt in (1, 2):  # the daemon may have restarted: reconnect once
+        for attempt in (1, 2):
             try:
                 if self.sock is None:
                     self._connect()
                 self.sock.send(data)
+                self.failing = False
                 return
-            except OSError:
+            except OSError as error:
                 self.close()
-                if attempt == 2:
-                    raise
+                if attempt == 2 and not getattr(self, "failing", False):
+                    self.failing = True
+                    sys.stderr.write("ccesec-watch: syslog %s: %s; events are not sent "
+                                     "there until it is back\n" % (self.path, error.strerror))
 
     def close(self):
         if self.sock is not None:
@@ -170,6 +185,8 @@ class Outputs:
         self.stream = stream
         self.file = RotatingFile(path, max_bytes, backups) if path else None
         self.syslog = Syslog(syslog) if syslog else None
+        if self.syslog:
+            self.syslog.check()
 
     def emit(self, event):
         line = json.dumps(event, sort_keys=False, ensure_ascii=False, separators=(",", ":"))

@@ -118,6 +118,12 @@ class WatchFollow(unittest.TestCase):
                              capture_output=True, text=True, timeout=60, check=False)
         self.assertEqual(bad.returncode, 2)
         self.assertIn("no such file", bad.stderr)
+        no_daemon = subprocess.run(
+            [sys.executable, WATCH, "--syslog", os.path.join(self.dir, "absent.sock"),
+             "--once", os.path.join(CAPTURES, "01-all-secure.pcapng")],
+            capture_output=True, text=True, timeout=60, check=False)
+        self.assertEqual(no_daemon.returncode, 2)
+        self.assertIn("absent.sock", no_daemon.stderr)
 
 
 class EventOutput(unittest.TestCase):
