@@ -16,6 +16,11 @@ or `pending`). A file that shows a handshake of its own is judged on its own.
 """
 
 UNDECIDED = ("unverified", "pending")
+# How far a TCP sequence number may move on between two files (data sent while nobody
+# captured) and still be the same connection; a new connection's random initial sequence
+# number lands in this window with a chance of 2**-6 per direction, both: 2**-12.
+SEQ_AHEAD = 2 ** 26
+SEQ_BEHIND = 2 ** 16  # retransmissions and overlapping segments
 EVIDENCE = ("tls_version", "cipher", "cert_cn", "cert_sha256", "cert_not_after", "alert")
 
 
@@ -57,6 +62,12 @@ class Carry:
                 continue
             key = connection_key(obs)
             record = self.live.get(key)
+            if record is not None and not obs.get("continued") and \
+                    not same_stream(record, obs):
+                # The same ports, but TCP numbering that does not go on from the last
+                # file: a new connection whose opening was not captured (a gap).
+                done.append(self._finish(key, "replaced"))
+                record = None
             if record is not None and obs["status"] not in UNDECIDED:
                 if obs.get("continued"):
                     # The caller read the previous file again in front of this one (a
@@ -109,11 +120,12 @@ class Carry:
         record.update(packets=obs.get("packets", 0), first_seen=obs["first_seen"],
                       last_seen=obs["last_seen"], first_file=label, last_file=label,
                       decided_in=None if obs["status"] in UNDECIDED else label,
-                      carried=False, end=None)
+                      carried=False, end=None, seq_next=dict(obs.get("seq_next") or {}))
         self.live[key] = record
         return record
 
     def _continue(self, record, label, obs):
+        record.setdefault("seq_next", {}).update(obs.get("seq_next") or {})
         record["packets"] += obs.get("packets", 0)
         record["last_seen"] = max(record["last_seen"], obs["last_seen"])
         record["last_file"] = label
@@ -157,6 +169,18 @@ class Carry:
         for record in data.get("live", []):
             carry.live[record["key"]] = record
         return carry
+
+
+def same_stream(record, obs):
+    """Whether obs's TCP sequence numbers go on from where record's stopped, in every
+    direction both saw (no numbers, as for UDP: nothing to contradict)."""
+    last, first = record.get("seq_next") or {}, obs.get("seq_first") or {}
+    for sender, seq in first.items():
+        if sender in last:
+            ahead = (seq - last[sender]) % 2 ** 32
+            if SEQ_AHEAD < ahead < 2 ** 32 - SEQ_BEHIND:
+                return False
+    return True
 
 
 def carried_reason(record):

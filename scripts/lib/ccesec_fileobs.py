@@ -24,8 +24,10 @@ FIELDS = [  # (observation key, tshark field)
     ("alert", "ccesec.alert"), ("fin", "tcp.flags.fin"), ("rst", "tcp.flags.reset"),
     ("src4", "ip.src"), ("src6", "ipv6.src"), ("sport", "tcp.srcport"),
     ("dst4", "ip.dst"), ("dst6", "ipv6.dst"), ("dport", "tcp.dstport"),
+    ("seq", "tcp.seq_raw"), ("tcplen", "tcp.len"),
 ]
-RAW = ("conn", "time", "fin", "rst", "src4", "src6", "sport", "dst4", "dst6", "dport")
+RAW = ("conn", "time", "fin", "rst", "src4", "src6", "sport", "dst4", "dst6", "dport", "seq",
+       "tcplen")
 # ccesec labels a connection it first meets mid-stream from its first SIP/TLS payload: a
 # bare FIN or RST in a later file is read beside it, to see the close of a carried one.
 DISPLAY_FILTER = "ccesec or tcp.flags.fin == 1 or tcp.flags.reset == 1"
@@ -121,6 +123,7 @@ def reduce_lines(lines, since=None):
         if since is not None and stamp < since:
             obs["continued"] = True
             continue
+        _track_sequence(obs, row)
         obs["packets"] += 1
         obs["first_seen"] = stamp if obs["first_seen"] is None else min(obs["first_seen"], stamp)
         obs["last_seen"] = stamp if obs["last_seen"] is None else max(obs["last_seen"], stamp)
@@ -131,16 +134,31 @@ def reduce_lines(lines, since=None):
     return [obs for obs in conns.values() if obs["packets"]]
 
 
+def _endpoint(address, port):
+    return "[%s]:%s" % (address, port) if ":" in address else "%s:%s" % (address, port)
+
+
+def _track_sequence(obs, row):
+    """Per sending endpoint, the raw TCP sequence number of its first packet in this file
+    and the one its last packet leads to: ccesec_carry checks that a connection's packets
+    in the next file go on from there (a new connection on the same ports would not)."""
+    src = row["src4"] or row["src6"]
+    if not (src and row["sport"] and row["seq"].isdigit()):
+        return
+    sender = _endpoint(src, row["sport"])
+    seq = int(row["seq"])
+    following = (seq + int(row["tcplen"] or 0) + (row["fin"] in ("1", "True"))) % 2 ** 32
+    obs.setdefault("seq_first", {}).setdefault(sender, seq)
+    obs.setdefault("seq_next", {})[sender] = following
+
+
 def _bare_close(row):
     """A FIN/RST packet outside any ccesec connection, keyed by its TCP ends."""
     src, dst = row["src4"] or row["src6"], row["dst4"] or row["dst6"]
     if not (src and dst and row["sport"] and row["dport"]):
         return {}
-    def end(address, port):
-        return "[%s]:%s" % (address, port) if ":" in address else "%s:%s" % (address, port)
-
-    return {"conn": "close %s %s" % (end(src, row["sport"]), end(dst, row["dport"])),
-            "client": end(src, row["sport"]), "server": end(dst, row["dport"]),
+    return {"conn": "close %s %s" % (_endpoint(src, row["sport"]), _endpoint(dst, row["dport"])),
+            "client": _endpoint(src, row["sport"]), "server": _endpoint(dst, row["dport"]),
             "status": None}
 
 

@@ -79,6 +79,25 @@ class CarryTest(unittest.TestCase):
         (record,) = carry.live.values()
         self.assertEqual((record["end"], record["last_file"]), ("fin", "f2"))
 
+    def test_tcp_numbering_tells_a_new_connection_on_the_same_ports(self):
+        carry = ccesec_carry.Carry()
+        carry.judge_file("f1", [obs("secure", 0, 1, seq_first={CLIENT: 1000, SERVER: 5},
+                                    seq_next={CLIENT: 2000, SERVER: 900})])
+        # goes on (a little data lost between the files, one retransmission)
+        seen, _ = carry.judge_file("f2", [obs("unverified", 2, 3,
+                                              seq_first={CLIENT: 2000 + 40000, SERVER: 880},
+                                              seq_next={CLIENT: 50000, SERVER: 1000})])
+        self.assertEqual((seen[0]["conn"], seen[0]["status"]), (1, "secure"))
+        # the same ports, numbering from elsewhere: a new connection, nothing carried
+        seen, done = carry.judge_file("f3", [obs("unverified", 4, 5,
+                                                 seq_first={CLIENT: 3000000000},
+                                                 seq_next={CLIENT: 3000000100})])
+        self.assertEqual([r["end"] for r in done], ["replaced"])
+        self.assertEqual((seen[0]["conn"], seen[0]["status"]), (2, "unverified"))
+        wrapped = ccesec_carry.same_stream({"seq_next": {CLIENT: 2 ** 32 - 10}},
+                                           {"seq_first": {CLIENT: 20}})
+        self.assertTrue(wrapped)
+
     def test_new_handshake_on_same_ports_replaces(self):
         carry = ccesec_carry.Carry()
         carry.judge_file("f1", [obs("secure", 0, 1)])
@@ -175,11 +194,14 @@ class FileObsTest(unittest.TestCase):
     def test_reduce_lines_counts_and_closes(self):
         row = ["1", "{t}", "tls", CLIENT, SERVER, "CVP", "CUCM", "CVP-CUCM", "secure", "ok",
                "TLS 1.2", "X", "cucm1", "aa:bb", "", "", "{fin}", "0",
-               "198.18.133.13", "", "40000", "198.18.133.3", "", "5061"]
-        lines = ["\t".join(row).format(t=t, fin=fin) for t, fin in ((5, 0), (6, 0), (7, 1))]
+               "198.18.133.13", "", "40000", "198.18.133.3", "", "5061", "{seq}", "10"]
+        lines = ["\t".join(row).format(t=t, fin=fin, seq=seq)
+                 for t, fin, seq in ((5, 0, 4294967290), (6, 0, 4), (7, 1, 14))]
         (one,) = ccesec_fileobs.reduce_lines(lines)
         self.assertEqual((one["packets"], one["first_seen"], one["last_seen"], one["closed"]),
                          (3, 5.0, 7.0, "fin"))
+        self.assertEqual((one["seq_first"], one["seq_next"]),
+                         ({CLIENT: 4294967290}, {CLIENT: 25}))  # 14 + 10 bytes + FIN
         (two,) = ccesec_fileobs.reduce_lines(lines, since=6)
         self.assertEqual((two["packets"], two["continued"]), (2, True))
 
