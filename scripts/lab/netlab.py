@@ -10,14 +10,18 @@ import subprocess
 from scenarios import HOSTS
 
 
+def _run(command):
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        raise RuntimeError("%s: %s" % (" ".join(command), result.stderr.strip()))
+
+
 def _ip(*args, netns=None):
-    command = (["ip", "netns", "exec", netns] if netns else []) + ["ip"] + list(args)
-    subprocess.run(command, check=True, capture_output=True, text=True)
+    _run((["ip", "netns", "exec", netns] if netns else []) + ["ip"] + list(args))
 
 
 def _sysctl(netns, *settings):
-    subprocess.run(["ip", "netns", "exec", netns, "sysctl", "-qw"] + list(settings),
-                   check=True, capture_output=True, text=True)
+    _run(["ip", "netns", "exec", netns, "sysctl", "-qw"] + list(settings))
 
 
 class NetLab:
