@@ -43,6 +43,7 @@ static int hf_client_cert_cn = -1;
 static int hf_client_cert_sha256 = -1;
 static int hf_complete = -1;
 static int hf_proof = -1;
+static int hf_in_progress = -1;
 static int hf_resumed = -1;
 static int hf_resumed_from = -1;
 static int hf_post_alert = -1;
@@ -134,6 +135,9 @@ static void register_hf(void)
                    "The TLS handshake is proven complete and accepted by both sides"),
         STR_FIELD(hf_proof, "Completion proven by", "ccesec.handshake.proof",
                   "What in the capture proves the handshake complete"),
+        BOOL_FIELD(hf_in_progress, "Handshake in progress at the end",
+                   "ccesec.handshake.in_progress",
+                   "The capture (or this file of a ring buffer) ended during the handshake"),
         BOOL_FIELD(hf_resumed, "Resumed", "ccesec.resumed",
                    "The TLS session was resumed (session ID, ticket or TLS 1.3 PSK)"),
         {&hf_resumed_from,
@@ -388,6 +392,10 @@ static void add_evidence(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo,
         add_boolean(tree, hf_complete, tvb, f->complete);
         if (f->complete)
             add_string(tree, hf_proof, tvb, proof_text(f->proof));
+        /* Neither completed nor ended: the next file of a ring buffer may finish it. */
+        if (f->at_end && !f->complete && !f->closed && !f->alert_fatal && !f->encrypted_alert &&
+            (f->client_hello || f->server_hello))
+            add_boolean(tree, hf_in_progress, tvb, TRUE);
     }
     if (f->resumed) {
         add_boolean(tree, hf_resumed, tvb, TRUE);

@@ -25,6 +25,7 @@ FIELDS = [  # (observation key, tshark field)
     ("src4", "ip.src"), ("src6", "ipv6.src"), ("sport", "tcp.srcport"),
     ("dst4", "ip.dst"), ("dst6", "ipv6.dst"), ("dport", "tcp.dstport"),
     ("seq", "tcp.seq_raw"), ("tcplen", "tcp.len"),
+    ("in_progress", "ccesec.handshake.in_progress"),
 ]
 RAW = ("conn", "time", "fin", "rst", "src4", "src6", "sport", "dst4", "dst6", "dport", "seq",
        "tcplen")
@@ -116,6 +117,10 @@ def reduce_lines(lines, since=None):
         obs = conns.get(row["conn"])
         if obs is None:
             obs = {name: (row.get(name) or None) for name, _ in FIELDS if name not in RAW}
+            # The file ended during the handshake: undecided here, the next file may finish
+            # it (read with this one in front).
+            if obs.pop("in_progress", None) in ("1", "True"):
+                obs["status"] = "pending"
             obs.update(first_seen=None, last_seen=None, packets=0, closed=None,
                        continued=False)
             obs["cert_not_after"] = absolute_time(row["cert_not_after"])
