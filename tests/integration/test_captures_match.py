@@ -6,7 +6,9 @@ For every test-captures/*.expect.json: re-read the capture with tshark (no plugi
 each connection's addresses, ports, transport, TLS version, cipher, server certificate CN,
 first fatal alert and its sender, and the SIP messages the key log decrypts; check the
 status and findings agree with the plugin's rules restated in scripts/lab/capture_facts.py,
-that the roles and legs agree with the roles file, and that each capture is under 1 MB.
+that the optional keys (resumed, post_alert, snaplen, closer, one_pass_status) say what the
+capture shows and are there wherever resumed, post_alert or snaplen apply, that the roles and
+legs agree with the roles file, and that each capture is under 1 MB (new ones under 200 KB).
 
 Run: python3 tests/integration/test_captures_match.py
 """
@@ -27,8 +29,11 @@ WIRE_KEYS = ["transport", "client", "client_port", "server", "server_port", "tls
 STATUSES = {"secure", "weak", "failed", "plaintext", "unverified"}
 FINDINGS = {"name_mismatch", "cert_expired", "weak_key", "weak_signature", "self_signed",
             "client_cert_missing", "weak_version", "weak_cipher", "legacy_cipher", "alert",
-            "closed_early"}
+            "closed_early", "encrypted_alert", "aborted", "resumed", "cut_frames",
+            "segments_missing"}
+OPTIONAL_KEYS = ["resumed", "post_alert", "snaplen", "closer", "one_pass_status"]
 MAX_CAPTURE_BYTES = 1024 * 1024
+MAX_NEW_CAPTURE_BYTES = 200 * 1024  # scenarios 20 and up
 
 
 def expectation_files():
@@ -63,6 +68,8 @@ class CapturesMatchExpectations(unittest.TestCase):
         keylog = os.path.join(base, expect["keylog"])
         roles = capture_facts.load_roles(os.path.join(base, expect["roles_file"]))
         self.assertLess(os.path.getsize(capture), MAX_CAPTURE_BYTES)
+        if os.path.basename(capture)[:2] >= "20":
+            self.assertLess(os.path.getsize(capture), MAX_NEW_CAPTURE_BYTES)
         self.assertTrue(os.path.isfile(keylog))
         facts = capture_facts.read_connections(capture, keylog)
         self.assertEqual(len(facts), len(expect["connections"]), "connection count")
@@ -79,9 +86,19 @@ class CapturesMatchExpectations(unittest.TestCase):
                          want["leg"], where)
         self.assertIn(want["status"], STATUSES, where)
         self.assertLessEqual(set(want["findings"]), FINDINGS, where)
-        status, findings = capture_facts.expected_verdict(fact, roles[want["server"]][1])
+        expected_name = roles[want["server"]][1]
+        status, findings = capture_facts.expected_verdict(fact, expected_name)
         self.assertEqual(status, want["status"], "%s: status" % where)
         self.assertEqual(sorted(findings), sorted(want["findings"]), "%s: findings" % where)
+        shown = {"resumed": fact["resumed"], "post_alert": fact["post_alert"],
+                 "snaplen": fact["snaplen"], "closer": fact["closer"],
+                 "one_pass_status": capture_facts.one_pass_status(fact, expected_name)}
+        for key in OPTIONAL_KEYS:
+            if key in want:
+                self.assertEqual(shown[key], want[key], "%s: %s" % (where, key))
+        for key in ("resumed", "post_alert", "snaplen"):
+            if shown[key]:
+                self.assertIn(key, want, "%s: %s applies" % (where, key))
 
 
 if __name__ == "__main__":
