@@ -33,6 +33,7 @@ CLEAR_FIELDS = [
     "tls.record.opaque_type", "tls.record.length", "tls.record.version",
     "tls.handshake.session_id", "tls.handshake.session_ticket", "tls.handshake.extension.type",
     "tls.handshake.extensions.psk.identity.identity", "tls.app_data",
+    "tls.handshake.extension.data",
 ]
 DECRYPTED_FIELDS = [
     "frame.number", "tls.handshake.type", "tls.handshake.certificate", "sip.Method",
@@ -243,7 +244,7 @@ def _new_conn(row, transport, src, dst, sport, dport):
             "first_time": float(row["frame.time_epoch"][0]), "frames": [], "cut": False,
             "closer": None, "server_hello_cut": False, "server_sent_certificate": False,
             "psk_selected": False, "client_session_id": None, "server_session_id": None,
-            "client_ticket": None, "tickets_clear": [], "tickets_decrypted": [],
+            "client_ext_data": [], "tickets_clear": [], "tickets_decrypted": [],
             "psk_identities": [], "app_record_versions": set(), "sip_in_records": False,
             "client_certificate_sent": None, "last_record": {},
             "tcp": {"client": [], "server": []}}
@@ -274,10 +275,13 @@ def _note_tls(conn, side, row, frame):
     if CT_APPLICATION_DATA in types:
         conn["app_data"].add(side)
     handshakes = _ints(row["tls.handshake.type"])
+    frame["clear_handshakes"] = handshakes
     conn["client_hello"] |= HS_CLIENT_HELLO in handshakes
     if side == "client" and HS_CLIENT_HELLO in handshakes:
         conn["client_session_id"] = _first(row["tls.handshake.session_id"])
-        conn["client_ticket"] = _first(row["tls.handshake.session_ticket"])
+        # The session_ticket extension's data has no field of its own: keep every
+        # extension's data, and look the issued tickets up in it.
+        conn["client_ext_data"] = row["tls.handshake.extension.data"]
         conn["psk_identities"] = row["tls.handshake.extensions.psk.identity.identity"]
     if side == "server" and HS_SERVER_HELLO in handshakes:
         _note_server_hello(conn, row)
@@ -396,7 +400,8 @@ def _decrypted_pass(capture, keylog, by_frame):
             conn["server_sent_certificate"] = True
         if side == "client" and HS_CERTIFICATE in handshakes:
             conn["client_certificate_sent"] = bool(row["tls.handshake.certificate"])
-        if side == "server" and HS_NEW_SESSION_TICKET in handshakes:
+        if side == "server" and HS_NEW_SESSION_TICKET in handshakes and \
+                HS_NEW_SESSION_TICKET not in frame.get("clear_handshakes", []):
             conn["tickets_decrypted"] += row["tls.handshake.session_ticket"] or ["?"]
         if side == "server" and row["tls.handshake.certificate"] and not conn["server_cert"]:
             der = bytes.fromhex(row["tls.handshake.certificate"][0].replace(":", ""))
@@ -526,8 +531,7 @@ def _settle_resumption(ordered):
             full = ordered[earlier]
             if full["server"] != conn["server"] or full["server_port"] != conn["server_port"]:
                 continue
-            if not tls13 and conn["client_ticket"] and \
-                    conn["client_ticket"] in full["tickets_clear"]:
+            if not tls13 and set(conn["client_ext_data"]) & set(full["tickets_clear"]):
                 conn["resumed_from"], conn["resumed_by"] = earlier, "ticket"
                 break
             if not tls13 and conn["server_session_id"] and \
