@@ -646,7 +646,10 @@ def main():
             if not args.only or name.startswith(args.only):
                 record(lab, name, description, body, args.out, roles, why)
     finally:
-        shutil.rmtree(workdir, ignore_errors=True)
+        if os.environ.get("CCESEC_LAB_KEEP"):  # to look at a capture that failed its checks
+            print("scenarios: work files kept in %s" % workdir, file=sys.stderr)
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
 
 
 if __name__ == "__main__":
