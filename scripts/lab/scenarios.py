@@ -27,8 +27,8 @@ import capture_facts  # noqa: E402
 import pki  # noqa: E402
 from sipnode import Connection, Dialog, Host, new_rng, socket_in  # noqa: E402
 
-# TLS 1.0 is deprecated in Python's ssl; scenario 04 uses it on purpose.
-warnings.filterwarnings("ignore", category=DeprecationWarning, message=".*TLSv1 is deprecated")
+# TLS 1.0 and 1.1 are deprecated in Python's ssl; scenarios 04 and 37 use them on purpose.
+warnings.filterwarnings("ignore", category=DeprecationWarning, message=".*TLSv1(_1)? is deprecated")
 V4, V6 = socket.AF_INET, socket.AF_INET6
 TLS10, TLS12, TLS13 = ssl.TLSVersion.TLSv1, ssl.TLSVersion.TLSv1_2, ssl.TLSVersion.TLSv1_3
 TLS11 = ssl.TLSVersion.TLSv1_1
