@@ -733,6 +733,17 @@ def one_pass_status(conn, expected_name):
     return status
 
 
+OPTIONAL_KEYS = ["resumed", "post_alert", "snaplen", "closer", "one_pass_status"]
+ALWAYS_WRITTEN = ["resumed", "post_alert", "snaplen"]  # present wherever they apply
+
+
+def optional_facts(conn, expected_name):
+    """The optional expectation keys as the capture shows them (None/False: not apply)."""
+    return {"resumed": conn["resumed"], "post_alert": conn["post_alert"],
+            "snaplen": conn["snaplen"], "closer": conn["closer"],
+            "one_pass_status": one_pass_status(conn, expected_name)}
+
+
 class _Roles(dict):
     def __missing__(self, address):
         return ("unknown", None)  # an address in no row, named as the plugin names it

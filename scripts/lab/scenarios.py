@@ -528,15 +528,7 @@ def intended(conn, leg, leg_name, roles):
 
 CHECKED = ["transport", "client", "server", "server_port", "tls_version", "cipher",
            "server_cert_cn", "alert", "alert_sender"]
-# Optional expectation keys, written only where they apply; each is a fact of the capture.
-OPTIONAL = ["resumed", "post_alert", "snaplen", "closer", "one_pass_status"]
-
-
-def optional_facts(fact, expected_name):
-    """The optional keys as the capture shows them (None/False: does not apply)."""
-    return {"resumed": fact["resumed"], "post_alert": fact["post_alert"],
-            "snaplen": fact["snaplen"], "closer": fact["closer"],
-            "one_pass_status": capture_facts.one_pass_status(fact, expected_name)}
+OPTIONAL = capture_facts.OPTIONAL_KEYS
 
 
 def derived_facts(fact):
@@ -556,11 +548,11 @@ def derived_facts(fact):
 
 def check_intent(conn, leg, fact, want, expected_name):
     problems = []
-    optional = optional_facts(fact, expected_name)
+    optional = capture_facts.optional_facts(fact, expected_name)
     for key in OPTIONAL:
         if key in want and want[key] != optional[key]:
             problems.append("%s: want %r, capture has %r" % (key, want[key], optional[key]))
-    for key in ("resumed", "post_alert", "snaplen"):  # where they apply, they are written
+    for key in capture_facts.ALWAYS_WRITTEN:
         if optional[key] and key not in want:
             problems.append("%s applies (%r) but the scenario does not say so"
                             % (key, optional[key]))

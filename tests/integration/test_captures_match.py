@@ -31,7 +31,6 @@ FINDINGS = {"name_mismatch", "cert_expired", "weak_key", "weak_signature", "self
             "client_cert_missing", "weak_version", "weak_cipher", "legacy_cipher", "alert",
             "closed_early", "encrypted_alert", "aborted", "resumed", "cut_frames",
             "segments_missing"}
-OPTIONAL_KEYS = ["resumed", "post_alert", "snaplen", "closer", "one_pass_status"]
 MAX_CAPTURE_BYTES = 1024 * 1024
 MAX_NEW_CAPTURE_BYTES = 200 * 1024  # scenarios 20 and up
 
@@ -90,13 +89,11 @@ class CapturesMatchExpectations(unittest.TestCase):
         status, findings = capture_facts.expected_verdict(fact, expected_name)
         self.assertEqual(status, want["status"], "%s: status" % where)
         self.assertEqual(sorted(findings), sorted(want["findings"]), "%s: findings" % where)
-        shown = {"resumed": fact["resumed"], "post_alert": fact["post_alert"],
-                 "snaplen": fact["snaplen"], "closer": fact["closer"],
-                 "one_pass_status": capture_facts.one_pass_status(fact, expected_name)}
-        for key in OPTIONAL_KEYS:
+        shown = capture_facts.optional_facts(fact, expected_name)
+        for key in capture_facts.OPTIONAL_KEYS:
             if key in want:
                 self.assertEqual(shown[key], want[key], "%s: %s" % (where, key))
-        for key in ("resumed", "post_alert", "snaplen"):
+        for key in capture_facts.ALWAYS_WRITTEN:
             if shown[key]:
                 self.assertIn(key, want, "%s: %s applies" % (where, key))
 
