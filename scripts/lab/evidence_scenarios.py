@@ -18,7 +18,8 @@ import sys
 import threading
 import time
 
-from sipnode import Connection, Dialog, new_rng, run_both, socket_in
+from sipnode import (BioTls, Connection, Dialog, SipMessage, new_rng, run_both, sdp_body,
+                     socket_in)
 from scenarios import GUID, LEG_ENDS, TLS11, TLS13, V4, Leg, call_scenario, _all_secure
 
 TLS13_ONLY = {"min": TLS13, "max": TLS13}
@@ -61,17 +62,30 @@ def hosts(rec, leg_name="CVP-CUCM"):
 
 class RefusedAfterFinished(Connection):
     """TLS 1.3: the client's handshake ends when it sends its Finished; the server checks
-    the client's certificate after that. The client then waits for the server (as a client
-    that awaits the answer to its first request), reads the server's alert, and closes."""
+    the client's certificate after that. The client sends its INVITE at once (when
+    first_request is given), waits for the server, reads the server's alert, and closes."""
+
+    first_request = None
 
     def _handshake(self):
         def client_side():
-            tls = self.client_ctx.wrap_socket(self.socks["client"],
-                                              server_hostname=self.server_hostname)
+            if self.first_request:
+                # Over a MemoryBIO: the INVITE leaves in the same write as the Finished
+                # (as a corked or Nagle-delayed socket sends it), before the server's
+                # verdict can arrive.
+                data = self.first_request.encode()
+                self.sent.append(self.first_request.first_line.split()[0])
+                tls = BioTls(self.client_ctx, self.socks["client"], self.server_hostname,
+                             first_data=data)
+                raw = tls.raw
+            else:
+                tls = self.client_ctx.wrap_socket(self.socks["client"],
+                                                  server_hostname=self.server_hostname)
+                raw = None
             try:
                 tls.recv(1)
             finally:  # then the server's FIN, and only then the client's own close
-                raw = socket.socket(fileno=tls.detach())
+                raw = raw or socket.socket(fileno=tls.detach())
                 _drain(raw)
                 raw.close()
 
@@ -83,17 +97,36 @@ class RefusedAfterFinished(Connection):
         return False
 
 
-def tls13_refused_body(leg):
+def invite(cvp, cucm, rng):
+    """CVP's INVITE to the agent, as Dialog would write it (nobody answers it)."""
+    via = "SIP/2.0/TLS %s:5061;branch=z9hG4bK%x" % (cvp.ipv4, rng.getrandbits(40))
+    headers = [("Via", via),
+               ("From", "<sip:+14085550100@%s>;tag=%x" % (cvp.ipv4, rng.getrandbits(40))),
+               ("To", "<sip:1001@%s>" % cucm.ipv4),
+               ("Call-ID", "%08X-%08X@%s" % (rng.getrandbits(32), rng.getrandbits(32),
+                                             cvp.ipv4)),
+               ("CSeq", "101 INVITE"),
+               ("Contact", "<sip:+14085550100@%s:5061;transport=tls>" % cvp.ipv4),
+               ("Max-Forwards", "70"), ("Cisco-Guid", GUID), ("User-Agent", cvp.user_agent),
+               ("Content-Type", "application/sdp")]
+    return SipMessage("INVITE sip:1001@%s:5061;transport=tls SIP/2.0" % cucm.ipv4, headers,
+                      sdp_body(cvp, V4, rng))
+
+
+def tls13_refused_body(leg, send_invite=False):
     def body(rec):
         cvp, cucm = hosts(rec)
         client_ctx, server_ctx = rec.contexts("CVP-CUCM", leg)
         conn = RefusedAfterFinished(cvp, cucm, "tls", V4, client_ctx, server_ctx,
                                     server_hostname=cucm.cert_name)
+        if send_invite:
+            conn.first_request = invite(cvp, cucm, new_rng(rec.name))
         rec.made.append((conn, leg, "CVP-CUCM"))
         rec.start()
         conn.open()
+        # The client reads the alert, or only the reset when it came first.
         if not isinstance(conn.errors.get("server"), ssl.SSLError) or \
-                not isinstance(conn.errors.get("client"), ssl.SSLError):
+                not isinstance(conn.errors.get("client"), (ssl.SSLError, ConnectionResetError)):
             raise RuntimeError("%s: want both sides to fail, got %r" % (rec.name, conn.errors))
         rec.note("server: %s; client: %s" % (conn.errors["server"], conn.errors["client"]))
         rec.stop()
@@ -427,6 +460,22 @@ def scenarios(lab):
                     "server_last_record": ("opaque", 19)})),
          "failed: after the client's second flight the server's only record is alert-sized "
          "and it closes; no application data from the server (the key log shows unknown_ca)."),
+        ("21b-tls13-cert-rejected-after-invite",
+         "As 21, but CVP sends its INVITE right after its Finished, as a SIP client does, "
+         "before CUCM has checked the certificate; CUCM's encrypted alert follows, then its "
+         "reset; CVP reads the alert and closes.",
+         tls13_refused_body(Leg(
+             client=dict(TLS13_ONLY, send_cert=True,
+                         client_cert=rogue.issue("cvp1.dcloud.cisco.com")),
+             server=dict(TLS13_ONLY, require_client_cert=True),
+             expect=dict(TLS13_EXPECT, status="failed", findings=["encrypted_alert"],
+                         closer="server"),
+             facts={"client_certificate_sent": True, "server_tickets": 0,
+                    "encrypted_alert": {"sender": "server", "alert": "unknown_ca"},
+                    "server_last_record": ("opaque", 19), "rst": {"server"}}),
+             send_invite=True),
+         "failed: application data from the client alone proves nothing; the server's only "
+         "record after the client's flight is alert-sized, then it resets."),
         ("22-tls13-client-cert-missing",
          "TLS 1.3, CUCM requires a client certificate and CVP has none: CVP sends an empty "
          "Certificate and its Finished; CUCM sends an encrypted fatal alert and closes.",

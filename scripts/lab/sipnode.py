@@ -278,7 +278,8 @@ class BioTls:
     owns the bytes, so it can write a record of its own (an alert in clear) or change one
     (a corrupted record). The socket-like methods are those Connection uses."""
 
-    def __init__(self, ctx, sock, server_hostname, session=None, split_second_flight=False):
+    def __init__(self, ctx, sock, server_hostname, session=None, split_second_flight=False,
+                 first_data=None):
         self.raw = sock
         self.split = split_second_flight  # its second flight in two TCP segments
         self.flights = 0
@@ -292,6 +293,8 @@ class BioTls:
             except ssl.SSLWantReadError:
                 self._flush()
                 self._fill()
+        if first_data:  # application data in the same write as the Finished
+            self.tls.write(first_data)
         self._flush()
 
     @property
