@@ -513,10 +513,32 @@ def _settle_alerts(conn):
         if clear_app or CT_APPLICATION_DATA in frame["decrypted_types"]:
             app_sides.add(side)
             last_app = frame["time"]
+    # Decrypted: the key log gave an inner content type to some opaque (TLS 1.3) record.
+    decrypted = any(len(f["decrypted_types"]) > sum(1 for r in f["records"] if not r[1])
+                    for f in conn["frames"] if _opaque(f))
+    if conn["tls_version"] == "TLS 1.3" and not decrypted and conn["encrypted_alert"] is None:
+        conn["encrypted_alert"] = _tls13_refusal_without_keys(conn)
 
 
 def _opaque(frame):
     return any(opaque for _, opaque, _, _ in frame["records"])
+
+
+TLS13_ALERT_RECORD_MAX = 24  # 2 alert bytes + content type + 16-byte tag (+ a little padding)
+
+
+def _tls13_refusal_without_keys(conn):
+    """Without a key log, a TLS 1.3 server's refusal of the client's second flight: its only
+    record after that flight is alert-sized, and then it closes."""
+    frames = conn["frames"]
+    flight = next((i for i, f in enumerate(frames) if f["side"] == "client" and _opaque(f)),
+                  None)
+    if flight is None or "server" not in conn["fin"] | conn["rst"]:
+        return None
+    records = [r for f in frames[flight + 1:] if f["side"] == "server" for r in f["records"]]
+    if len(records) == 1 and records[0][1] and records[0][2] <= TLS13_ALERT_RECORD_MAX:
+        return {"sender": "server", "alert": None}
+    return None
 
 
 # ---- Resumption: which earlier connection of the capture made the session ----

@@ -11,6 +11,7 @@ checks of scenarios.py then read the capture back and compare it with each Leg's
 
 import json
 import os
+import shutil
 import socket
 import ssl
 import subprocess
@@ -20,7 +21,8 @@ import time
 
 from sipnode import (BioTls, Connection, Dialog, SipMessage, new_rng, run_both, sdp_body,
                      socket_in)
-from scenarios import GUID, LEG_ENDS, TLS11, TLS13, V4, Leg, call_scenario, _all_secure
+from scenarios import (GUID, JAVA_CLIENT, JAVA_TIMEOUT, LEG_ENDS, TLS11, TLS13, V4, Leg,
+                       call_scenario, _all_secure, _serve_until_error)
 
 TLS13_ONLY = {"min": TLS13, "max": TLS13}
 TLS13_EXPECT = dict(tls_version="TLS 1.3", cipher="TLS_AES_256_GCM_SHA384", server_cert_cn=None)
@@ -129,6 +131,48 @@ def tls13_refused_body(leg, send_invite=False):
                 not isinstance(conn.errors.get("client"), (ssl.SSLError, ConnectionResetError)):
             raise RuntimeError("%s: want both sides to fail, got %r" % (rec.name, conn.errors))
         rec.note("server: %s; client: %s" % (conn.errors["server"], conn.errors["client"]))
+        rec.stop()
+    return body
+
+
+JAVA_REFUSED_LATE = 3  # JavaSipClient: an alert or a reset instead of an answer
+
+
+def java_tls13_no_cert_body(leg):
+    """CVP's Java TLS stack (SunJSSE) opens TLS 1.3 to CUCM, which requires a client
+    certificate; Java has none configured: it answers the CertificateRequest with an empty
+    Certificate and ends its handshake with its Finished; CUCM refuses with an encrypted
+    alert and a reset, which Java's OPTIONS then meets instead of an answer."""
+
+    def body(rec):
+        if not shutil.which("java"):
+            raise RuntimeError("scenario %s needs Java 17: apt-get install "
+                               "openjdk-17-jdk-headless" % rec.name)
+        cvp, cucm = hosts(rec)
+        rec.made.append((Connection(cvp, cucm, "tls"), leg, "CVP-CUCM"))
+        server_ctx = rec.lab.server_context(cucm, leg.server_opts)
+        rec.start()
+        listener = _listen(cucm)
+        listener.settimeout(JAVA_TIMEOUT)
+        command = ["ip", "netns", "exec", cvp.netns, "java", JAVA_CLIENT, rec.lab.ca.cert,
+                   cvp.ipv4, cucm.ipv4, "5061", cucm.cert_name, "TLSv1.3"]
+        client = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                  text=True)
+        try:
+            accepted, _ = listener.accept()
+            errors = {}
+            _serve_until_error(server_ctx, accepted, errors)
+            out, err = client.communicate(timeout=JAVA_TIMEOUT)
+            accepted.close()
+        finally:
+            listener.close()
+            if client.poll() is None:
+                client.kill()
+                client.wait()
+        if client.returncode != JAVA_REFUSED_LATE or "server" not in errors:
+            raise RuntimeError("the Java client was not refused after its handshake (exit %s):"
+                               " %s %s" % (client.returncode, out.strip(), err.strip()))
+        rec.note("server: %s; client: %s" % (errors["server"], out.strip()))
         rec.stop()
     return body
 
@@ -488,6 +532,19 @@ def scenarios(lab):
                     "server_last_record": ("opaque", 19)})),
          "failed: the server answers the client's second flight with an alert-sized record "
          "and a close (certificate_required with the key log)."),
+        ("22j-java-tls13-client-cert-missing",
+         "As 22, with CVP's real stack: a Java (SunJSSE) TLS 1.3 client with no key store. "
+         "It sends an empty Certificate and its Finished; CUCM sends an encrypted fatal "
+         "alert and resets before Java's OPTIONS leaves, so Java's write fails. Java writes "
+         "no key log: the .keys file is empty.",
+         java_tls13_no_cert_body(Leg(
+             client=dict(TLS13_ONLY), server=dict(TLS13_ONLY, require_client_cert=True),
+             expect=dict(TLS13_EXPECT, status="failed", findings=["encrypted_alert"],
+                         closer="server"),
+             facts={"server_tickets": 0, "server_last_record": ("opaque", 19),
+                    "encrypted_alert": {"sender": "server", "alert": None}})),
+         "failed: the server's only record after the client's flight is alert-sized, then it "
+         "closes; no key log is needed to see it."),
         ("23-tls13-client-auth-no-tickets",
          "As 20, but CUCM sends no session tickets (num_tickets = 0): CUCM's first record "
          "after CVP's Finished is its 100 Trying.",

@@ -629,7 +629,7 @@ def main():
     parser.add_argument("--only", help="record only scenarios whose name starts with this")
     args = parser.parse_args()
     roles = capture_facts.load_roles(args.roles)
-    workdir = tempfile.mkdtemp(prefix="ccesec-lab-")
+    workdir = tempfile.mkdtemp(prefix=args.prefix + "lab-")  # one lab's own work folder
     try:
         lab = Lab(args.prefix, workdir)
         if not args.only:  # a partial run keeps the CA of the captures it leaves alone
