@@ -766,6 +766,32 @@ def optional_facts(conn, expected_name):
             "one_pass_status": one_pass_status(conn, expected_name)}
 
 
+def jsonable(value):
+    """A fact as JSON holds it: sets become sorted lists, tuples lists."""
+    if isinstance(value, (set, frozenset)):
+        return sorted(jsonable(v) for v in value)
+    if isinstance(value, (list, tuple)):
+        return [jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {k: jsonable(v) for k, v in value.items()}
+    return value
+
+
+def intent_facts(conn, keys):
+    """The facts a scenario's intent names (keys), as JSON: plain facts of the connection
+    and a few derived ones (ticket count, the server's last record, the 7th SAN...)."""
+    cert = conn["server_cert"] or conn.get("decrypted_server_cert") or {}
+    names = cert.get("dns_names") or []
+    derived = {
+        "server_tickets": len(conn["tickets_clear"]) + len(conn["tickets_decrypted"]),
+        "server_last_record": conn["last_record"].get("server"),
+        "post_alert_late": (conn.get("post_alert_delay") or 0) >= 3.0,
+        "server_san_7": names[6] if len(names) > 6 else None,
+        "server_san_count": len(names),
+    }
+    return {key: jsonable(derived[key] if key in derived else conn.get(key)) for key in keys}
+
+
 class _Roles(dict):
     def __missing__(self, address):
         return ("unknown", None)  # an address in no row, named as the plugin names it

@@ -531,21 +531,6 @@ CHECKED = ["transport", "client", "server", "server_port", "tls_version", "ciphe
 OPTIONAL = capture_facts.OPTIONAL_KEYS
 
 
-def derived_facts(fact):
-    """Facts of a Leg's intent that are not plain keys of capture_facts."""
-    cert = fact["server_cert"] or fact.get("decrypted_server_cert") or {}
-    names = cert.get("dns_names") or []
-    derived = dict(fact)
-    derived.update({
-        "server_tickets": len(fact["tickets_clear"]) + len(fact["tickets_decrypted"]),
-        "server_last_record": fact["last_record"].get("server"),
-        "post_alert_late": (fact.get("post_alert_delay") or 0) >= 3.0,
-        "server_san_7": names[6] if len(names) > 6 else None,
-        "server_san_count": len(names),
-    })
-    return derived
-
-
 def check_intent(conn, leg, fact, want, expected_name):
     problems = []
     optional = capture_facts.optional_facts(fact, expected_name)
@@ -556,10 +541,10 @@ def check_intent(conn, leg, fact, want, expected_name):
         if optional[key] and key not in want:
             problems.append("%s applies (%r) but the scenario does not say so"
                             % (key, optional[key]))
-    derived = derived_facts(fact)
+    derived = capture_facts.intent_facts(fact, leg.facts)
     for key, value in leg.facts.items():
-        if derived.get(key) != value:
-            problems.append("%s: want %r, capture has %r" % (key, value, derived.get(key)))
+        if derived[key] != capture_facts.jsonable(value):
+            problems.append("%s: want %r, capture has %r" % (key, value, derived[key]))
     complete_view = fact["client_hello"] and not fact["cut"] and not fact["segments_missing"]
     if want["status"] != "unverified" and complete_view and fact["sip_messages"] != conn.sent:
         problems.append("SIP: sent %s, capture shows %s" % (conn.sent, fact["sip_messages"]))
@@ -594,6 +579,8 @@ def check_and_describe(rec, description, roles, keys_name, why=None):
                                            "status", "findings"]})
         entry["sip_messages"] = fact["sip_messages"]
         entry.update({k: want[k] for k in OPTIONAL if k in want})
+        if leg.facts:  # what the scenario did, re-checked on the committed capture
+            entry["intent"] = capture_facts.intent_facts(fact, leg.facts)
         entries.append(entry)
     expect = {"capture": rec.name + ".pcapng", "keylog": keys_name,
               "roles_file": "../roles/dcloud-lab.csv", "description": description}

@@ -7,8 +7,10 @@ each connection's addresses, ports, transport, TLS version, cipher, server certi
 first fatal alert and its sender, and the SIP messages the key log decrypts; check the
 status and findings agree with the plugin's rules restated in scripts/lab/capture_facts.py,
 that the optional keys (resumed, post_alert, snaplen, closer, one_pass_status) say what the
-capture shows and are there wherever resumed, post_alert or snaplen apply, that the roles and
-legs agree with the roles file, and that each capture is under 1 MB (new ones under 200 KB).
+capture shows and are there wherever resumed, post_alert or snaplen apply, that the facts of
+a scenario's intent (its "intent" entries: a lost or reordered segment, tickets sent or not,
+the alert the key log reads...) still hold, that the roles and legs agree with the roles
+file, and that each capture is under 1 MB (from scenario 20 on, under 200 KB).
 
 Run: python3 tests/integration/test_captures_match.py
 """
@@ -93,6 +95,9 @@ class CapturesMatchExpectations(unittest.TestCase):
         for key in capture_facts.OPTIONAL_KEYS:
             if key in want:
                 self.assertEqual(shown[key], want[key], "%s: %s" % (where, key))
+        if "intent" in want:  # what the scenario did (a reordered flight, a lost segment...)
+            self.assertEqual(capture_facts.intent_facts(fact, want["intent"]), want["intent"],
+                             "%s: intent" % where)
         for key in capture_facts.ALWAYS_WRITTEN:
             if shown[key]:
                 self.assertIn(key, want, "%s: %s applies" % (where, key))
