@@ -7,8 +7,14 @@
 // The lab uses it to record what a Java peer sends when it does not trust the server's
 // certificate: the fatal alert certificate_unknown (46), where OpenSSL would say unknown_ca.
 //
-// Usage: java JavaSipClient.java TRUST_PEM LOCAL_ADDR SERVER_ADDR PORT SERVER_NAME
-// Exit status: 0 OPTIONS answered, 2 TLS handshake refused, 1 anything else.
+// It also records what a Java client without a certificate does when the server requires one
+// in TLS 1.3: its handshake ends with its Finished, and only its OPTIONS learns of the
+// server's refusal (an encrypted alert, then a reset).
+//
+// Usage: java JavaSipClient.java TRUST_PEM LOCAL_ADDR SERVER_ADDR PORT SERVER_NAME [PROTOCOL]
+// PROTOCOL: TLSv1.2 (default) or TLSv1.3.
+// Exit status: 0 OPTIONS answered, 2 TLS handshake refused, 3 refused after the handshake
+// (an alert or a reset instead of an answer), 1 anything else.
 // Java 17, standard library only.
 
 import java.io.ByteArrayOutputStream;
@@ -38,18 +44,21 @@ public final class JavaSipClient {
     private static final int EXIT_ANSWERED = 0;
     private static final int EXIT_FAILED = 1;
     private static final int EXIT_REFUSED = 2;
+    private static final int EXIT_REFUSED_LATE = 3;
 
     private JavaSipClient() {}
 
     public static void main(String[] args) {
-        if (args.length != 5) {
-            System.err.println(
-                    "usage: java JavaSipClient.java TRUST_PEM LOCAL_ADDR SERVER_ADDR PORT NAME");
+        if (args.length != 5 && args.length != 6) {
+            System.err.println("usage: java JavaSipClient.java TRUST_PEM LOCAL_ADDR SERVER_ADDR"
+                    + " PORT NAME [TLSv1.2|TLSv1.3]");
             System.exit(EXIT_FAILED);
         }
+        String protocol = args.length == 6 ? args[5] : "TLSv1.2"; // CVP 12.5+ speaks 1.2
         try {
-            SSLContext context = contextTrusting(args[0]);
-            System.exit(call(context, args[1], args[2], Integer.parseInt(args[3]), args[4]));
+            SSLContext context = contextTrusting(args[0], protocol);
+            System.exit(call(context, protocol, args[1], args[2], Integer.parseInt(args[3]),
+                    args[4]));
         } catch (IOException | GeneralSecurityException | NumberFormatException e) {
             System.err.println("JavaSipClient: " + e);
             System.exit(EXIT_FAILED);
@@ -57,7 +66,7 @@ public final class JavaSipClient {
     }
 
     /** A TLS context whose trust store holds exactly the certificates of one PEM file. */
-    private static SSLContext contextTrusting(String pemPath)
+    private static SSLContext contextTrusting(String pemPath, String protocol)
             throws IOException, GeneralSecurityException {
         KeyStore trust = KeyStore.getInstance("PKCS12");
         trust.load(null, null);
@@ -75,13 +84,13 @@ public final class JavaSipClient {
         TrustManagerFactory factory =
                 TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         factory.init(trust);
-        SSLContext context = SSLContext.getInstance("TLSv1.2");
+        SSLContext context = SSLContext.getInstance(protocol);
         context.init(null, factory.getTrustManagers(), null);
         return context;
     }
 
-    private static int call(SSLContext context, String local, String server, int port,
-            String serverName) throws IOException {
+    private static int call(SSLContext context, String protocol, String local, String server,
+            int port, String serverName) throws IOException {
         Socket tcp = new Socket();
         tcp.setTcpNoDelay(true);
         tcp.setSoTimeout(TIMEOUT_MS);
@@ -89,7 +98,7 @@ public final class JavaSipClient {
         tcp.connect(new InetSocketAddress(InetAddress.getByName(server), port), TIMEOUT_MS);
         try (SSLSocket tls = (SSLSocket) context.getSocketFactory().createSocket(
                      tcp, serverName, port, true)) {
-            tls.setEnabledProtocols(new String[] {"TLSv1.2"}); // CVP 12.5+ speaks only 1.2
+            tls.setEnabledProtocols(new String[] {protocol});
             SSLParameters params = tls.getSSLParameters();
             params.setServerNames(List.of(new SNIHostName(serverName)));
             tls.setSSLParameters(params);
@@ -100,7 +109,13 @@ public final class JavaSipClient {
                 System.out.println("handshake refused: " + e.getMessage());
                 return EXIT_REFUSED;
             }
-            String status = options(tls, local, server, port);
+            String status;
+            try {
+                status = options(tls, local, server, port);
+            } catch (IOException e) { // the server's alert, or its reset, instead of an answer
+                System.out.println("refused after the handshake: " + e);
+                return EXIT_REFUSED_LATE;
+            }
             System.out.println("answered: " + status);
             return EXIT_ANSWERED;
         }

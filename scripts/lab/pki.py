@@ -34,7 +34,7 @@ keyUsage = critical, digitalSignature, keyEncipherment
 extendedKeyUsage = serverAuth, clientAuth
 subjectKeyIdentifier = hash
 authorityKeyIdentifier = keyid
-subjectAltName = DNS:${{ENV::LAB_SAN}}
+subjectAltName = ${{ENV::LAB_SAN}}
 """
 
 
@@ -63,9 +63,12 @@ class CertAuthority:
                  "-addext", "basicConstraints=critical,CA:TRUE",
                  "-addext", "keyUsage=critical,keyCertSign,cRLSign")
 
-    def issue(self, name, bits=2048, digest="sha256", start=None, end=None):
-        """Key and certificate for CN=name (SAN dNSName too). Returns (cert, key) paths."""
-        stem = os.path.join(self.dir, "%s-%d-%s%s" % (name, bits, digest, "-old" if end else ""))
+    def issue(self, name, bits=2048, digest="sha256", start=None, end=None, sans=None):
+        """Key and certificate for CN=name, with SAN dNSNames sans (default: name).
+        Returns (cert, key) paths."""
+        stem = os.path.join(self.dir, "%s-%d-%s%s%s" % (
+            name.replace("*", "star"), bits, digest, "-old" if end else "",
+            "-%dsan" % len(sans) if sans else ""))
         key, csr, cert = stem + ".key", stem + ".csr", stem + ".pem"
         _openssl("req", "-new", "-newkey", "rsa:%d" % bits, "-nodes", "-keyout", key,
                  "-out", csr, "-subj", "/CN=" + name)
@@ -73,7 +76,8 @@ class CertAuthority:
                 "-in", csr, "-out", cert, "-notext"]
         if start and end:
             args += ["-startdate", start, "-enddate", end]
-        _openssl(*args, env=dict(os.environ, LAB_SAN=name))
+        san = ",".join("DNS:" + n for n in (sans or [name]))
+        _openssl(*args, env=dict(os.environ, LAB_SAN=san))
         return cert, key
 
 

@@ -27,10 +27,11 @@ import capture_facts  # noqa: E402
 import pki  # noqa: E402
 from sipnode import Connection, Dialog, Host, new_rng, socket_in  # noqa: E402
 
-# TLS 1.0 is deprecated in Python's ssl; scenario 04 uses it on purpose.
-warnings.filterwarnings("ignore", category=DeprecationWarning, message=".*TLSv1 is deprecated")
+# TLS 1.0 and 1.1 are deprecated in Python's ssl; scenarios 04 and 37 use them on purpose.
+warnings.filterwarnings("ignore", category=DeprecationWarning, message=".*TLSv1(_1)? is deprecated")
 V4, V6 = socket.AF_INET, socket.AF_INET6
 TLS10, TLS12, TLS13 = ssl.TLSVersion.TLSv1, ssl.TLSVersion.TLSv1_2, ssl.TLSVersion.TLSv1_3
+TLS11 = ssl.TLSVersion.TLSv1_1
 CLIENT_CIPHERS = "ECDHE-RSA-AES256-GCM-SHA384:ECDHE-RSA-AES128-GCM-SHA256:AES256-GCM-SHA384"
 SERVER_CIPHERS = "ECDHE-RSA-AES256-GCM-SHA384"
 DEFAULT_CIPHER = "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384"
@@ -47,6 +48,8 @@ HOSTS = {  # name: role, IPv4, IPv6, User-Agent/Server, certificate name, SIP us
              "cucm1.dcloud.cisco.com", "1001"),
     "phone": ("PHONE", "198.18.133.101", "2001:db8:133::101", "Cisco-CSF/14.1", "CSFagent1",
               "1001"),
+    # An address in no roles-file row: a scanner (scenario 36).
+    "scan": ("unknown", "198.18.133.200", "2001:db8:133::200", "", None, ""),
 }
 LEG_ENDS = {"CUBE-CVP": ("cube", "cvp"), "CVP-VVB": ("cvp", "vvb"),
             "CVP-CUCM": ("cvp", "cucm"), "CUBE-CUCM": ("cube", "cucm"),
@@ -57,10 +60,14 @@ ALL_LEGS = list(LEG_ENDS)
 class Leg:
     """How one leg is set up, and what its connection must then look like on the wire."""
 
-    def __init__(self, transport="tls", family=V4, client=None, server=None, expect=None):
+    def __init__(self, transport="tls", family=V4, client=None, server=None, expect=None,
+                 facts=None):
         self.transport, self.family = transport, family
         self.client_opts, self.server_opts = client or {}, server or {}
         self.expect = expect or {}
+        # What the scenario did that the capture must show (capture_facts keys -> values);
+        # checked, not written into the expectations.
+        self.facts = facts or {}
 
 
 class Lab:
@@ -71,7 +78,8 @@ class Lab:
         self.workdir = workdir
         self.ca = pki.CertAuthority(os.path.join(workdir, "ca"), "ccesec lab CA")
         self.rogue_ca = pki.CertAuthority(os.path.join(workdir, "rogue"), "unrelated CA")
-        self.leaf = {name: self.ca.issue(h.cert_name) for name, h in self.hosts.items()}
+        self.leaf = {name: self.ca.issue(h.cert_name) for name, h in self.hosts.items()
+                     if h.cert_name}
 
     # -- TLS contexts --
     def server_context(self, host, opts):
@@ -83,6 +91,10 @@ class Lab:
         if opts.get("require_client_cert"):
             ctx.verify_mode = ssl.CERT_REQUIRED
             ctx.load_verify_locations(self.ca.cert)
+        if "num_tickets" in opts:  # TLS 1.3 session tickets after the handshake
+            ctx.num_tickets = opts["num_tickets"]
+        if opts.get("no_tickets"):  # TLS 1.2: resume by session ID only
+            ctx.options |= ssl.OP_NO_TICKET
         return ctx
 
     def client_context(self, host, opts, keylog):
@@ -93,7 +105,7 @@ class Lab:
         ctx.check_hostname = opts.get("check_hostname", True)
         ctx.load_verify_locations(opts.get("trust", self.ca.cert))
         if opts.get("send_cert"):
-            ctx.load_cert_chain(*self.leaf[host.name])
+            ctx.load_cert_chain(*opts.get("client_cert", self.leaf[host.name]))
         ctx.keylog_filename = keylog
         return ctx
 
@@ -108,12 +120,15 @@ class Recorder:
         self.pcap = os.path.join(self.dir, name + ".pcapng")
         self.made = []  # (Connection, Leg, leg name) in opening order
         self.dumpcap = None
+        self.keylogs = 0
 
-    def start(self):
+    def start(self, iface="br0", snaplen=None):
         # Only SIP ports: the kernel's own IPv6 chatter (MLD, router solicitation) and ARP
         # are not part of any scenario.
-        cmd = ["ip", "netns", "exec", self.lab.switch_netns, "dumpcap", "-i", "br0",
+        cmd = ["ip", "netns", "exec", self.lab.switch_netns, "dumpcap", "-i", iface,
                "-w", self.pcap, "-f", "port 5060 or port 5061"]
+        if snaplen:
+            cmd += ["-s", str(snaplen)]
         self.dumpcap = subprocess.Popen(cmd, stderr=subprocess.PIPE, text=True)
         for line in self.dumpcap.stderr:
             if line.startswith("Capturing on"):
@@ -123,24 +138,37 @@ class Recorder:
         threading.Thread(target=self.dumpcap.stderr.read, daemon=True).start()
         time.sleep(0.5)
 
+    def note(self, text):
+        """What an endpoint said (an error it raised): printed with the scenario."""
+        print("  %s: %s" % (self.name, text), flush=True)
+
     def stop(self):
         time.sleep(0.5)
         self.dumpcap.send_signal(signal.SIGTERM)
         if self.dumpcap.wait(20) != 0:
             raise RuntimeError("dumpcap failed for %s" % self.name)
 
-    def connect(self, leg_name, leg):
+    def connect(self, leg_name, leg, contexts=None, recorded=True, **conn_opts):
+        """Open one connection of the leg. contexts: (client, server) SSLContexts shared
+        with other connections (session resumption); recorded=False for a connection made
+        before the capture starts; conn_opts go to Connection (session, bio_client...)."""
         client_name, server_name = LEG_ENDS[leg_name]
         client, server = self.lab.hosts[client_name], self.lab.hosts[server_name]
         client_ctx = server_ctx = None
         if leg.transport == "tls":
-            keylog = os.path.join(self.dir, "%02d.keys" % len(self.made))
-            client_ctx = self.lab.client_context(client, leg.client_opts, keylog)
-            server_ctx = self.lab.server_context(server, leg.server_opts)
+            client_ctx, server_ctx = contexts or self.contexts(leg_name, leg)
         conn = Connection(client, server, leg.transport, leg.family, client_ctx, server_ctx,
-                          server_hostname=server.cert_name)
-        self.made.append((conn, leg, leg_name))
+                          server_hostname=server.cert_name, **conn_opts)
+        if recorded:
+            self.made.append((conn, leg, leg_name))
         return conn if conn.open() else None
+
+    def contexts(self, leg_name, leg):
+        client_name, server_name = LEG_ENDS[leg_name]
+        self.keylogs += 1
+        keylog = os.path.join(self.dir, "%02d.keys" % self.keylogs)
+        return (self.lab.client_context(self.lab.hosts[client_name], leg.client_opts, keylog),
+                self.lab.server_context(self.lab.hosts[server_name], leg.server_opts))
 
     def merged_keylog(self):
         keys = sorted(f for f in os.listdir(self.dir) if f.endswith(".keys"))
@@ -207,9 +235,9 @@ def close(conns, leg_name):
         conn.close()
 
 
-def call_scenario(legs):
+def call_scenario(legs, snaplen=None):
     def body(rec):
-        rec.start()
+        rec.start(snaplen=snaplen)
         full_call(rec, legs)
         rec.stop()
     return body
@@ -462,6 +490,14 @@ def scenarios(lab):
     ]
 
 
+def all_scenarios(lab):
+    """01-19, then the scenarios of issue 9 (evidence_scenarios.py): (name, description,
+    body, why or None)."""
+    import evidence_scenarios  # it builds on this module's Leg, call_scenario...
+    return ([entry + (None,) for entry in scenarios(lab)] +
+            evidence_scenarios.scenarios(lab))
+
+
 def _self_signed_scenario(lab):
     cert = pki.self_signed(os.path.join(lab.workdir, "ca"), "vvb1.dcloud.cisco.com")
     return call_scenario({"CVP-VVB": Leg(client={"trust": cert[0]}, server={"cert": cert},
@@ -492,9 +528,30 @@ def intended(conn, leg, leg_name, roles):
 
 CHECKED = ["transport", "client", "server", "server_port", "tls_version", "cipher",
            "server_cert_cn", "alert", "alert_sender"]
+OPTIONAL = capture_facts.OPTIONAL_KEYS
 
 
-def check_and_describe(rec, description, roles, keys_name):
+def check_intent(conn, leg, fact, want, expected_name):
+    problems = []
+    optional = capture_facts.optional_facts(fact, expected_name)
+    for key in OPTIONAL:
+        if key in want and want[key] != optional[key]:
+            problems.append("%s: want %r, capture has %r" % (key, want[key], optional[key]))
+    for key in capture_facts.ALWAYS_WRITTEN:
+        if optional[key] and key not in want:
+            problems.append("%s applies (%r) but the scenario does not say so"
+                            % (key, optional[key]))
+    derived = capture_facts.intent_facts(fact, leg.facts)
+    for key, value in leg.facts.items():
+        if derived[key] != capture_facts.jsonable(value):
+            problems.append("%s: want %r, capture has %r" % (key, value, derived[key]))
+    complete_view = fact["client_hello"] and not fact["cut"] and not fact["segments_missing"]
+    if want["status"] != "unverified" and complete_view and fact["sip_messages"] != conn.sent:
+        problems.append("SIP: sent %s, capture shows %s" % (conn.sent, fact["sip_messages"]))
+    return problems
+
+
+def check_and_describe(rec, description, roles, keys_name, why=None):
     facts = capture_facts.read_connections(rec.pcap, os.path.join(rec.dir, keys_name))
     if len(facts) != len(rec.made):
         raise RuntimeError("%s: %d connections intended, %d in the capture"
@@ -506,12 +563,12 @@ def check_and_describe(rec, description, roles, keys_name):
                     for k in CHECKED if want[k] != fact[k]]
         if capture_facts.leg_name(want["client_role"], want["server_role"]) != leg_name:
             problems.append("roles file gives another leg")
-        status, findings = capture_facts.expected_verdict(fact, roles[want["server"]][1])
+        expected_name = roles[want["server"]][1]
+        status, findings = capture_facts.expected_verdict(fact, expected_name)
         if (status, sorted(findings)) != (want["status"], sorted(want["findings"])):
             problems.append("verdict: want %s %s, rules give %s %s" % (
                 want["status"], want["findings"], status, findings))
-        if want["status"] != "unverified" and fact["sip_messages"] != conn.sent:
-            problems.append("SIP: sent %s, capture shows %s" % (conn.sent, fact["sip_messages"]))
+        problems += check_intent(conn, leg, fact, want, expected_name)
         if problems:
             raise RuntimeError("%s, %s: %s" % (rec.name, leg_name, "; ".join(problems)))
         entry = {k: want[k] for k in ["transport", "client"]}
@@ -521,25 +578,33 @@ def check_and_describe(rec, description, roles, keys_name):
                                            "server_cert_cn", "alert", "alert_sender",
                                            "status", "findings"]})
         entry["sip_messages"] = fact["sip_messages"]
+        entry.update({k: want[k] for k in OPTIONAL if k in want})
+        if leg.facts:  # what the scenario did, re-checked on the committed capture
+            entry["intent"] = capture_facts.intent_facts(fact, leg.facts)
         entries.append(entry)
-    return {"capture": rec.name + ".pcapng", "keylog": keys_name,
-            "roles_file": "../roles/dcloud-lab.csv", "description": description,
-            "connections": entries}
+    expect = {"capture": rec.name + ".pcapng", "keylog": keys_name,
+              "roles_file": "../roles/dcloud-lab.csv", "description": description}
+    if why:
+        expect["why"] = why
+    expect["connections"] = entries
+    return expect
 
 
-def record(lab, name, description, body, outdir, roles):
+def record(lab, name, description, body, outdir, roles, why=None):
     rec = Recorder(lab, name)
     body(rec)
     keys_name = name + ".keys"
     with open(os.path.join(rec.dir, keys_name), "w") as handle:
         handle.write(rec.merged_keylog())
-    expect = check_and_describe(rec, description, roles, keys_name)
+    expect = check_and_describe(rec, description, roles, keys_name, why)
     shutil.copy(rec.pcap, os.path.join(outdir, name + ".pcapng"))
     shutil.copy(os.path.join(rec.dir, keys_name), os.path.join(outdir, keys_name))
     with open(os.path.join(outdir, name + ".expect.json"), "w") as handle:
         json.dump(expect, handle, indent=2)
         handle.write("\n")
-    summary = ", ".join("%s %s" % (c["leg"], c["status"]) for c in expect["connections"])
+    summary = ", ".join("%s %s%s" % (c["leg"], c["status"],
+                                     " %s" % c["findings"] if c["findings"] else "")
+                        for c in expect["connections"])
     print("%-34s %s" % (name, summary), flush=True)
 
 
@@ -551,16 +616,19 @@ def main():
     parser.add_argument("--only", help="record only scenarios whose name starts with this")
     args = parser.parse_args()
     roles = capture_facts.load_roles(args.roles)
-    workdir = tempfile.mkdtemp(prefix="ccesec-lab-")
+    workdir = tempfile.mkdtemp(prefix=args.prefix + "lab-")  # one lab's own work folder
     try:
         lab = Lab(args.prefix, workdir)
         if not args.only:  # a partial run keeps the CA of the captures it leaves alone
             shutil.copy(lab.ca.cert, os.path.join(args.out, "ca.pem"))
-        for name, description, body in scenarios(lab):
+        for name, description, body, why in all_scenarios(lab):
             if not args.only or name.startswith(args.only):
-                record(lab, name, description, body, args.out, roles)
+                record(lab, name, description, body, args.out, roles, why)
     finally:
-        shutil.rmtree(workdir, ignore_errors=True)
+        if os.environ.get("CCESEC_LAB_KEEP"):  # to look at a capture that failed its checks
+            print("scenarios: work files kept in %s" % workdir, file=sys.stderr)
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ import ctypes
 import os
 import random
 import socket
+import ssl
 import threading
 import time
 
@@ -133,10 +134,16 @@ class Connection:
     """One client->server SIP connection (TLS, TCP or UDP) between two lab hosts."""
 
     def __init__(self, client, server, transport, family=socket.AF_INET, client_ctx=None,
-                 server_ctx=None, server_hostname=None):
+                 server_ctx=None, server_hostname=None, session=None, bio_client=False,
+                 split_second_flight=False):
         self.client, self.server, self.transport, self.family = client, server, transport, family
         self.client_ctx, self.server_ctx = client_ctx, server_ctx
         self.server_hostname = server_hostname
+        self.session = session  # an earlier connection's TLS session, to resume
+        self.tls_session = None  # this connection's session, kept at close
+        self.session_reused = False
+        self.bio_client = bio_client  # the client's TLS over a MemoryBIO: it owns the socket
+        self.split_second_flight = split_second_flight
         self.port = 5061 if transport == "tls" else 5060
         self.socks = {}
         self.buffers = {"client": b"", "server": b""}
@@ -184,8 +191,14 @@ class Connection:
         wrapped = {}
 
         def client_side():
+            if self.bio_client:
+                wrapped["client"] = BioTls(self.client_ctx, self.socks["client"],
+                                           self.server_hostname, self.session,
+                                           self.split_second_flight)
+                return
             wrapped["client"] = self.client_ctx.wrap_socket(
-                self.socks["client"], server_hostname=self.server_hostname)
+                self.socks["client"], server_hostname=self.server_hostname,
+                session=self.session)
 
         def server_side():
             wrapped["server"] = self.server_ctx.wrap_socket(self.socks["server"],
@@ -196,6 +209,7 @@ class Connection:
             self.abort()
             return False
         self.socks = wrapped
+        self.session_reused = wrapped["client"].session_reused
         return True
 
     # -- messages --
@@ -235,6 +249,7 @@ class Connection:
             self.abort()
             return
         if self.transport == "tls":
+            self.tls_session = self.socks["client"].session
             plain = {}
 
             def unwrap(side):
@@ -256,6 +271,89 @@ class Connection:
         for sock in self.socks.values():
             sock.close()
         self.socks = {}
+
+
+class BioTls:
+    """A TLS client over a MemoryBIO on a plain socket: the same OpenSSL, but the caller
+    owns the bytes, so it can write a record of its own (an alert in clear) or change one
+    (a corrupted record). The socket-like methods are those Connection uses."""
+
+    def __init__(self, ctx, sock, server_hostname, session=None, split_second_flight=False,
+                 first_data=None):
+        self.raw = sock
+        self.split = split_second_flight  # its second flight in two TCP segments
+        self.flights = 0
+        self.incoming, self.outgoing = ssl.MemoryBIO(), ssl.MemoryBIO()
+        self.tls = ctx.wrap_bio(self.incoming, self.outgoing, server_hostname=server_hostname,
+                                session=session)
+        while True:
+            try:
+                self.tls.do_handshake()
+                break
+            except ssl.SSLWantReadError:
+                self._flush()
+                self._fill()
+        if first_data:  # application data in the same write as the Finished
+            self.tls.write(first_data)
+        self._flush()
+
+    @property
+    def session(self):
+        return self.tls.session
+
+    @property
+    def session_reused(self):
+        return self.tls.session_reused
+
+    def _flush(self):
+        data = self.outgoing.read()
+        if not data:
+            return
+        self.flights += 1
+        if self.split and self.flights == 2 and len(data) > 40:
+            # Cut inside the last record (Finished): one handshake record, two segments.
+            self.raw.sendall(data[:-20])
+            time.sleep(0.05)
+            data = data[-20:]
+        self.raw.sendall(data)
+
+    def _fill(self):
+        data = self.raw.recv(65535)
+        if data:
+            self.incoming.write(data)
+        else:
+            self.incoming.write_eof()
+
+    def records(self, data):
+        """The TLS records that carry data, not yet sent."""
+        self.tls.write(data)
+        return self.outgoing.read()
+
+    def sendall(self, data):
+        self.raw.sendall(self.records(data))
+
+    def recv(self, size):
+        while True:
+            try:
+                return self.tls.read(size)
+            except ssl.SSLWantReadError:
+                self._fill()
+            except ssl.SSLZeroReturnError:
+                return b""
+
+    def unwrap(self):
+        while True:
+            try:
+                self.tls.unwrap()
+                break
+            except ssl.SSLWantReadError:
+                self._flush()
+                self._fill()
+        self._flush()
+        return self.raw
+
+    def close(self):
+        self.raw.close()
 
 
 # ---- Dialogs: requests from the client side, responses from the server side ----

@@ -6,7 +6,11 @@ For every test-captures/*.expect.json: re-read the capture with tshark (no plugi
 each connection's addresses, ports, transport, TLS version, cipher, server certificate CN,
 first fatal alert and its sender, and the SIP messages the key log decrypts; check the
 status and findings agree with the plugin's rules restated in scripts/lab/capture_facts.py,
-that the roles and legs agree with the roles file, and that each capture is under 1 MB.
+that the optional keys (resumed, post_alert, snaplen, closer, one_pass_status) say what the
+capture shows and are there wherever resumed, post_alert or snaplen apply, that the facts of
+a scenario's intent (its "intent" entries: a lost or reordered segment, tickets sent or not,
+the alert the key log reads...) still hold, that the roles and legs agree with the roles
+file, and that each capture is under 1 MB (from scenario 20 on, under 200 KB).
 
 Run: python3 tests/integration/test_captures_match.py
 """
@@ -27,8 +31,10 @@ WIRE_KEYS = ["transport", "client", "client_port", "server", "server_port", "tls
 STATUSES = {"secure", "weak", "failed", "plaintext", "unverified"}
 FINDINGS = {"name_mismatch", "cert_expired", "weak_key", "weak_signature", "self_signed",
             "client_cert_missing", "weak_version", "weak_cipher", "legacy_cipher", "alert",
-            "closed_early"}
+            "closed_early", "encrypted_alert", "aborted", "resumed", "cut_frames",
+            "segments_missing"}
 MAX_CAPTURE_BYTES = 1024 * 1024
+MAX_NEW_CAPTURE_BYTES = 200 * 1024  # scenarios 20 and up
 
 
 def expectation_files():
@@ -63,6 +69,8 @@ class CapturesMatchExpectations(unittest.TestCase):
         keylog = os.path.join(base, expect["keylog"])
         roles = capture_facts.load_roles(os.path.join(base, expect["roles_file"]))
         self.assertLess(os.path.getsize(capture), MAX_CAPTURE_BYTES)
+        if os.path.basename(capture)[:2] >= "20":
+            self.assertLess(os.path.getsize(capture), MAX_NEW_CAPTURE_BYTES)
         self.assertTrue(os.path.isfile(keylog))
         facts = capture_facts.read_connections(capture, keylog)
         self.assertEqual(len(facts), len(expect["connections"]), "connection count")
@@ -79,9 +87,20 @@ class CapturesMatchExpectations(unittest.TestCase):
                          want["leg"], where)
         self.assertIn(want["status"], STATUSES, where)
         self.assertLessEqual(set(want["findings"]), FINDINGS, where)
-        status, findings = capture_facts.expected_verdict(fact, roles[want["server"]][1])
+        expected_name = roles[want["server"]][1]
+        status, findings = capture_facts.expected_verdict(fact, expected_name)
         self.assertEqual(status, want["status"], "%s: status" % where)
         self.assertEqual(sorted(findings), sorted(want["findings"]), "%s: findings" % where)
+        shown = capture_facts.optional_facts(fact, expected_name)
+        for key in capture_facts.OPTIONAL_KEYS:
+            if key in want:
+                self.assertEqual(shown[key], want[key], "%s: %s" % (where, key))
+        if "intent" in want:  # what the scenario did (a reordered flight, a lost segment...)
+            self.assertEqual(capture_facts.intent_facts(fact, want["intent"]), want["intent"],
+                             "%s: intent" % where)
+        for key in capture_facts.ALWAYS_WRITTEN:
+            if shown[key]:
+                self.assertIn(key, want, "%s: %s applies" % (where, key))
 
 
 if __name__ == "__main__":
