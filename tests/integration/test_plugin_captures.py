@@ -150,6 +150,25 @@ class PluginOnBundledCaptures(SandboxTestCase):
                     self.check_connection(packets, expected, final=False)
                     self.check_experts(packets, expected, final=False)
 
+    def test_key_log_adds_facts(self):
+        """Where the expectations say what a key log adds (an alert only it can name), the
+        key log gives it, and the status stays the same."""
+        checked = 0
+        for name, expect in self.cases:
+            for expected in expect["connections"]:
+                if "with_keylog" not in expected:
+                    continue
+                with self.subTest(capture=name, leg=expected["leg"]):
+                    capture = os.path.join(CAPTURES, expect["capture"])
+                    keylog = os.path.join(CAPTURES, expect["keylog"])
+                    conns = by_connection(dissect(self.sandbox, capture, True, keylog=keylog)[0])
+                    with_keys = dict(expected, **expected["with_keylog"])
+                    packets = self.find_connection(conns, with_keys)
+                    self.check_connection(packets, with_keys, final=True)
+                    self.check_experts(packets, with_keys)
+                    checked += 1
+        self.assertGreater(checked, 0)
+
     def test_all_secure_is_silent(self):
         """The all-secure capture raises nothing but the 'secure' chat items."""
         conns = self.results["01-all-secure"][True]
