@@ -3,8 +3,8 @@
 """The statistics table (tshark -z ccesec,legs): one row per connection in its final state,
 and one verdict line per expected leg, for every bundled capture, in one pass and with -2."""
 import os
-import unittest
 
+import ccesec_testlib
 from ccesec_testlib import CAPTURES, ROLES, endpoint, expectations, SandboxTestCase
 
 EXPECTED_LEGS = ["CUBE-CVP", "CVP-VVB", "CVP-CUCM", "CUBE-CUCM", "PHONE-CUCM"]
@@ -90,4 +90,4 @@ class StatsTable(SandboxTestCase):
 
 
 if __name__ == "__main__":
-    unittest.main(verbosity=2)
+    ccesec_testlib.main()
