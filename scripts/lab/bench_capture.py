@@ -1,12 +1,17 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-"""A large synthetic capture shaped like one taken on a CVP call server, for scripts/bench.
+"""Large synthetic captures for scripts/bench, in two shapes.
 
+"media" (the default): shaped like a capture taken on a CVP call server.
 What a CVP span port sees during busy hours: mostly G.711 RTP (CUBE <-> VVB while the caller
 queues, CUBE <-> agent phone once answered), VXML over HTTP (8000) and HTTPS (8443) between
 VVB and CVP, GED-125 to the VRU PG and bulk TCP, and per call a handful of SIP connections:
 CUBE-CVP, CVP-VVB, CVP-CUCM and PHONE-CUCM, most of them TLS 1.2 on 5061 with the lab's real
 certificates, some SIP in clear over TCP or UDP 5060, a few TLS handshakes refused with an
 unknown_ca alert, and OPTIONS keepalives on long-lived CUBE-CUCM and CUBE-CVP connections.
+
+"sip-only": the same calls as a capture filtered to the SIP ports gives it (CUBE's monitor
+capture, or a `port 5060 or port 5061` capture filter): only the SIP connections and the
+keepalives, so every packet belongs to a connection ccesec watches, the plugin's worst case.
 
 This is a load test, not a protocol test: the TLS records carry well-formed handshakes
 (tshark parses the ClientHello, ServerHello, the certificate chain, ServerKeyExchange...)
@@ -313,8 +318,9 @@ def registered_udp_ports():
 
 
 class Generator:
-    def __init__(self, certificates, seed=1):
+    def __init__(self, certificates, seed=1, sip_only=False):
         self.rng = random.Random(seed)
+        self.sip_only = sip_only
         self.avoid_udp = registered_udp_ports()
         self.certs = certificates
         self.frames = Frames()
@@ -420,11 +426,15 @@ class Generator:
         self.counts["rtp_streams"] += 1
 
     def media(self, t, a, a_port, b, b_port, packets_both_ways):
+        if self.sip_only:
+            return  # a SIP-port filter drops it
         half = packets_both_ways // 2
         self.rtp_stream(t, a, a_port, b, b_port, packets_both_ways - half)
         self.rtp_stream(t + 7000, b, b_port, a, a_port, half)
 
     def vxml_session(self, t, secure, exchanges):
+        if self.sip_only:
+            return
         flow = TcpFlow(self.frames, self.rng, VVB, CVP, self.port(), 8443 if secure else 8000)
         t = flow.open(t)
         if secure:
@@ -455,6 +465,8 @@ class Generator:
     def ged125(self, t, messages):
         # GED-125 to the VRU PG. Its usual port 5000 is also gsm_ipa's, which would make
         # tshark report every message malformed; this keeps the load free of that noise.
+        if self.sip_only:
+            return
         flow = TcpFlow(self.frames, self.rng, CVP, VRU_PG, self.port(), GED125_PORT)
         t = flow.open(t)
         for n in range(messages):
@@ -523,8 +535,14 @@ class Generator:
             flow.ack(t + 200, 0)
 
 
-def generate(path, packets, certificates, epoch_s, seed=1):
-    """Write `packets` packets to path, starting at epoch_s; returns what it holds."""
+SHAPES = ("media", "sip-only")
+
+
+def generate(path, packets, certificates, epoch_s, seed=1, shape="media"):
+    """Write `packets` packets of the given shape to path, starting at epoch_s; returns what
+    it holds."""
+    if shape == "sip-only":
+        return generate_sip_only(path, packets, certificates, epoch_s, seed)
     gen = Generator(certificates, seed)
     rng = gen.rng
     calls = max(2, packets // 1000)
@@ -559,3 +577,32 @@ def generate(path, packets, certificates, epoch_s, seed=1):
     counts = dict(gen.counts, packets=len(gen.frames), calls=calls,
                   duration_s=duration_us // 1000000)
     return counts
+
+
+def generate_sip_only(path, packets, certificates, epoch_s, seed=1):
+    """The calls of generate() at the same rate (one every 1.6 s on average), only their SIP
+    connections and the keepalives, until `packets` packets."""
+    gen = Generator(certificates, seed, sip_only=True)
+    rng = gen.rng
+    # A call makes about 90 SIP packets: its length in packets of the media that a SIP-port
+    # filter drops only sets when its BYEs are sent.
+    calls = max(2, packets // 80)
+    duration_us = max(60000000, calls * 1600000)
+    starts = sorted(rng.randrange(2000000, duration_us) for _ in range(calls))
+    gen.keepalives(duration_us, CUBE, CUCM, 30000000)
+    gen.keepalives(duration_us, CUBE, CVP, 30000000)
+    made = 0
+    for number, start in enumerate(starts):
+        if len(gen.frames) >= packets:
+            break
+        gen.call(start, number, rtp_packets=rng.randrange(2000, 20000))
+        made += 1
+    if len(gen.frames) < packets:
+        raise RuntimeError("sip-only shape: %d calls made %d packets, fewer than %d" % (
+            calls, len(gen.frames), packets))
+    # Past the budget are the last call's packets: its connections end cut short, as those
+    # of a capture stopped by hand do.
+    del gen.frames.items[packets:]
+    gen.frames.write_pcap(path, epoch_s)
+    return dict(gen.counts, packets=len(gen.frames), calls=made,
+                duration_s=duration_us // 1000000)

@@ -52,8 +52,13 @@ def wireshark_version(tshark="tshark"):
 
 
 def find_plugin(explicit=None):
-    """The ccesec.so to load: explicit, $CCESEC_PLUGIN, the repo's build, or installed."""
-    candidates = [explicit, os.environ.get("CCESEC_PLUGIN"), os.path.join(REPO, "build", "ccesec.so")]
+    """The ccesec.so to load: explicit, $CCESEC_PLUGIN, the repo's build, or installed.
+    An explicit path is the only candidate: another plugin in its place would be a surprise."""
+    if explicit:
+        if not os.path.isfile(explicit):
+            raise SetupError("plugin not found: %s" % explicit)
+        return os.path.abspath(explicit)
+    candidates = [os.environ.get("CCESEC_PLUGIN"), os.path.join(REPO, "build", "ccesec.so")]
     try:
         version = wireshark_version()
         candidates.append(os.path.expanduser(
@@ -64,8 +69,6 @@ def find_plugin(explicit=None):
     for path in candidates:
         if path and os.path.isfile(path):
             return os.path.abspath(path)
-    if explicit:
-        raise SetupError("plugin not found: %s" % explicit)
     raise SetupError("ccesec plugin not found: build it (cmake -S . -B build && cmake --build "
                      "build) or give --plugin / CCESEC_PLUGIN")
 

@@ -19,6 +19,42 @@ ROLES = os.path.join(REPO, "roles", "dcloud-lab.csv")
 SHARED = os.environ.get("CCESEC_SHARED_DIR") or os.path.join(os.path.dirname(REPO), "shared")
 REAL_CAPTURES = os.path.join(SHARED, "real-captures")
 
+# ctest reports a test that exits with this code as Skipped (SKIP_RETURN_CODE in
+# CMakeLists.txt), never as Passed.
+SKIP_EXIT = 77
+
+needs_real_captures = unittest.skipUnless(
+    os.path.isdir(REAL_CAPTURES),
+    "no real captures at %s: put a copy of the team's shared/ folder beside the clone, or "
+    "name it in CCESEC_SHARED_DIR" % REAL_CAPTURES)
+
+
+def under_ci():
+    """CI=true: nothing may skip there, a skipped test is a test that did not run."""
+    return os.environ.get("CI") == "true"
+
+
+def main():
+    """unittest.main for the integration tests, with an exit status ctest can tell apart:
+    0 every test ran and passed, 1 a failure or error, SKIP_EXIT some test was skipped
+    (its reason printed on a SKIPPED line) - or 1 instead when CI=true."""
+    result = unittest.main(verbosity=2, exit=False).result
+    if not result.wasSuccessful():
+        sys.exit(1)
+    if not result.skipped:
+        sys.exit(0)
+    for test, reason in result.skipped:
+        print("SKIPPED: %s: %s" % (test, reason), flush=True)
+    # A skip in setUpClass is not a test case: the class's tests were not even counted.
+    skipped_cases = [test for test, _ in result.skipped if isinstance(test, unittest.TestCase)]
+    print("SKIPPED: what is named above did not run; %d other test(s) ran and passed" % (
+        result.testsRun - len(skipped_cases)), flush=True)
+    if under_ci():
+        print("FAILED: %d test(s) skipped and CI=true: under CI every test must run"
+              % len(result.skipped), flush=True)
+        sys.exit(1)
+    sys.exit(SKIP_EXIT)
+
 
 def plugin_path():
     return os.environ.get("CCESEC_PLUGIN") or os.path.join(REPO, "build", "ccesec.so")

@@ -15,8 +15,8 @@ Run: CCESEC_PLUGIN=build/ccesec.so python3 tests/integration/test_adversarial.py
 import glob
 import json
 import os
-import unittest
 
+import ccesec_testlib
 from ccesec_testlib import CAPTURES, ROLES, SandboxTestCase, load_script
 
 FOLDER = os.path.join(CAPTURES, "adversarial")
@@ -143,4 +143,4 @@ class AdversarialCaptures(SandboxTestCase):
         self.assertIn("-d tcp.port==5060,tls", rows[0]["reason"])
 
 if __name__ == "__main__":
-    unittest.main()
+    ccesec_testlib.main()

@@ -25,6 +25,7 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 CAPTURES = os.path.join(ROOT, "test-captures")
 sys.path.insert(0, os.path.join(ROOT, "scripts", "lab"))
 import capture_facts  # noqa: E402
+import ccesec_testlib  # noqa: E402
 
 WIRE_KEYS = ["transport", "client", "client_port", "server", "server_port", "tls_version",
              "cipher", "server_cert_cn", "alert", "alert_sender", "sip_messages"]
@@ -104,4 +105,4 @@ class CapturesMatchExpectations(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    unittest.main()
+    ccesec_testlib.main()

@@ -207,4 +207,6 @@ class FileObsTest(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    unittest.main(verbosity=2)
+    import ccesec_testlib  # noqa: E402 (the ctest-aware exit: skips are visible)
+
+    ccesec_testlib.main()

@@ -8,15 +8,16 @@ the window names the capture, the profile's coloring rule paints the plaintext l
 CCESEC tree carries an error, Statistics > CCE SIP Signalling Security opens the leg table,
 Analyze > Expert Information lists the Security error. Colours are read from screenshots.
 
-Skipped when wireshark, Xvfb, xdotool or ImageMagick is missing (apt-get install
-wireshark-qt xvfb xdotool imagemagick, or scripts/install-deps gui), or when Xvfb cannot
-start. Uses scripts/gui-screenshots for the driving; starts and stops its own processes.
+Skipped, and shown as Skipped by ctest, when wireshark, Xvfb, xdotool or ImageMagick is
+missing (scripts/install-deps gui, which scripts/test runs) or when Xvfb cannot start; under
+CI=true that skip is a failure. Uses scripts/gui-screenshots for the driving; starts and stops its own processes.
 """
 import os
 import shutil
 import tempfile
 import unittest
 
+import ccesec_testlib
 from ccesec_testlib import load_script, plugin_path
 
 # Wireshark's default expert colour for errors (Preferences > Appearance > Colors).
@@ -117,4 +118,4 @@ class WiresharkGui(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    unittest.main(verbosity=2)
+    ccesec_testlib.main()

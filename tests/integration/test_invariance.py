@@ -69,4 +69,6 @@ class Invariance(SandboxTestCase):
 
 
 if __name__ == "__main__":
-    unittest.main(verbosity=2)
+    import ccesec_testlib  # noqa: E402 (the ctest-aware exit: skips are visible)
+
+    ccesec_testlib.main()

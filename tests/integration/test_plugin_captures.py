@@ -5,8 +5,8 @@ every connection's leg, roles, status, TLS facts and expert items match the capt
 expectations file, in one pass and with -2, and are stable across the packets of a
 connection."""
 import os
-import unittest
 
+import ccesec_testlib
 from ccesec_testlib import (CAPTURES, by_connection, dissect, endpoint, expectations,
                             SandboxTestCase)
 
@@ -179,4 +179,4 @@ class PluginOnBundledCaptures(SandboxTestCase):
 
 
 if __name__ == "__main__":
-    unittest.main(verbosity=2)
+    ccesec_testlib.main()

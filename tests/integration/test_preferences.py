@@ -4,10 +4,10 @@
 certificate pinning in the roles file, and the SIP/TLS ports."""
 import os
 import tempfile
-import unittest
 
+import ccesec_testlib
 from ccesec_testlib import (CAPTURES, REAL_CAPTURES, ROLES, by_connection, dissect,
-                            SandboxTestCase)
+                            needs_real_captures, SandboxTestCase)
 
 
 def statuses(packets):
@@ -33,6 +33,7 @@ class Preferences(SandboxTestCase):
                                   extra=["-o", "ccesec.min_tls_version:tls1.3"])
         self.assertEqual(set(statuses(strict).values()), {"weak"})
 
+    @needs_real_captures
     def test_cipher_policy(self):
         capture = os.path.join(REAL_CAPTURES, "illustrated-tls12__capture.pcap")
         ports = ["-o", "ccesec.tls_ports:8443"]
@@ -88,4 +89,4 @@ class Preferences(SandboxTestCase):
 
 
 if __name__ == "__main__":
-    unittest.main(verbosity=2)
+    ccesec_testlib.main()

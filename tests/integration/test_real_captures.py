@@ -4,9 +4,10 @@
 invented, and the verdict real stacks' traffic deserves."""
 import glob
 import os
-import unittest
 
-from ccesec_testlib import REAL_CAPTURES, by_connection, dissect, SandboxTestCase
+import ccesec_testlib
+from ccesec_testlib import (REAL_CAPTURES, by_connection, dissect, needs_real_captures,
+                            SandboxTestCase)
 
 # Watch TLS on the ports these captures use, so their handshakes get a verdict.
 PORTS = ["-o", "ccesec.tls_ports:443,4433,5061,8400,8443"]
@@ -28,7 +29,7 @@ ALERTS = {
 }
 
 
-@unittest.skipUnless(os.path.isdir(REAL_CAPTURES), "no real captures at " + REAL_CAPTURES)
+@needs_real_captures
 class RealCaptures(SandboxTestCase):
     def captures(self):
         return sorted(p for p in glob.glob(os.path.join(REAL_CAPTURES, "*"))
@@ -74,4 +75,4 @@ class RealCaptures(SandboxTestCase):
 
 
 if __name__ == "__main__":
-    unittest.main(verbosity=2)
+    ccesec_testlib.main()

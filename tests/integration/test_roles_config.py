@@ -4,8 +4,8 @@
 rows still applied, a missing file one message) and the ccesec_roles UAT from -o."""
 import os
 import tempfile
-import unittest
 
+import ccesec_testlib
 from ccesec_testlib import CAPTURES, by_connection, dissect, SandboxTestCase
 
 CAPTURE = os.path.join(CAPTURES, "02-cvp-cucm-clear-tcp.pcapng")
@@ -47,11 +47,8 @@ class RolesConfiguration(SandboxTestCase):
         uat = ['-o', 'uat:ccesec_roles:"198.18.133.13","CVP","",""',
                '-o', 'uat:ccesec_roles:"198.18.133.0/24","CUCM","",""']
         packets, _ = dissect(self.sandbox, CAPTURE, roles=None, extra=uat)
-        roles = roles_of(packets)
-        self.assertIn(("CVP", "CUCM", "config", "config"), roles)
         # the longest prefix wins: .13 is CVP although the /24 says CUCM
-        self.assertNotIn(("CUCM", "CUCM", "config", "config"),
-                         {r for r in roles if r[0] == "CVP"})
+        self.assertIn(("CVP", "CUCM", "config", "config"), roles_of(packets))
 
     def test_bad_uat_row_names_the_row(self):
         result = self.sandbox.run(["-r", self.sandbox.input(CAPTURE), "-o",
@@ -73,4 +70,4 @@ class RolesConfiguration(SandboxTestCase):
 
 
 if __name__ == "__main__":
-    unittest.main(verbosity=2)
+    ccesec_testlib.main()

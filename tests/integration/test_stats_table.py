@@ -4,8 +4,8 @@
 and one verdict line per expected leg, for every bundled capture, in one pass and with -2."""
 import json
 import os
-import unittest
 
+import ccesec_testlib
 from ccesec_testlib import CAPTURES, ROLES, endpoint, expectations, SandboxTestCase
 import ccesec_table
 
@@ -151,4 +151,4 @@ class StatsTablePerFilter(SandboxTestCase):
 
 
 if __name__ == "__main__":
-    unittest.main(verbosity=2)
+    ccesec_testlib.main()
