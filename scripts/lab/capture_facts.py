@@ -488,7 +488,7 @@ def _settle_alerts(conn):
     (conn["alert"] when in clear, conn["encrypted_alert"] when only the key log reads it);
     the first one after is conn["post_alert"]."""
     app_sides, last_app = set(), None
-    conn["encrypted_alert"] = conn["post_alert"] = None
+    conn["encrypted_alert"] = conn["post_alert"] = conn["post_alert_keylog"] = None
     for frame in conn["frames"]:
         side = frame["side"]
         clear = [desc for level, desc in frame["clear_alerts"] if level == ALERT_FATAL]
@@ -504,8 +504,10 @@ def _settle_alerts(conn):
             name = alert_name(decrypted[0])
             if not after and conn["encrypted_alert"] is None:
                 conn["encrypted_alert"] = {"sender": side, "alert": name}
-            elif after and conn["post_alert"] is None:
-                conn["post_alert"] = {"sender": side, "alert": None}
+            elif after and conn.get("post_alert_keylog") is None:
+                # Encrypted after the handshake: without the key log it cannot be told from
+                # a close_notify, so only the key log shows the abort.
+                conn["post_alert_keylog"] = {"sender": side, "alert": name}
                 conn["post_alert_decrypted"] = name
                 conn["post_alert_delay"] = frame["time"] - last_app
         clear_app = any(t == CT_APPLICATION_DATA and not opaque

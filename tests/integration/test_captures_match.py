@@ -96,6 +96,9 @@ class CapturesMatchExpectations(unittest.TestCase):
         for key in capture_facts.OPTIONAL_KEYS:
             if key in want:
                 self.assertEqual(shown[key], want[key], "%s: %s" % (where, key))
+        if "with_keylog" in want:  # what only the key log shows
+            self.assertEqual(fact.get("post_alert_keylog"), want["with_keylog"]["post_alert"],
+                             "%s: post_alert with the key log" % where)
         if "intent" in want:  # what the scenario did (a reordered flight, a lost segment...)
             self.assertEqual(capture_facts.intent_facts(fact, want["intent"]), want["intent"],
                              "%s: intent" % where)
