@@ -261,12 +261,12 @@ static gboolean payload_looks_like_tls(field_info *flags)
     if (!flags || !flags->ds_tvb || flags->start < 12 ||
         !tvb_bytes_exist(flags->ds_tvb, flags->start, 1))
         return FALSE;
-    gint payload = flags->start - 12 + (tvb_get_guint8(flags->ds_tvb, flags->start) >> 4) * 4;
+    gint payload = flags->start - 12 + (ccesec_tvb_get_u8(flags->ds_tvb, flags->start) >> 4) * 4;
     if (!tvb_bytes_exist(flags->ds_tvb, payload, 5))
         return FALSE;
-    guint8 type = tvb_get_guint8(flags->ds_tvb, payload);
-    return type >= 20 && type <= 23 && tvb_get_guint8(flags->ds_tvb, payload + 1) == 3 &&
-           tvb_get_guint8(flags->ds_tvb, payload + 2) <= 4;
+    guint8 type = ccesec_tvb_get_u8(flags->ds_tvb, payload);
+    return type >= 20 && type <= 23 && ccesec_tvb_get_u8(flags->ds_tvb, payload + 1) == 3 &&
+           ccesec_tvb_get_u8(flags->ds_tvb, payload + 2) <= 4;
 }
 
 void ccesec_extract(proto_tree *tree, packet_info *pinfo, ccesec_packet_obs *obs)
