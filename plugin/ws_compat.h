@@ -12,8 +12,8 @@
 #include <epan/proto.h>
 #include <epan/tvbuff.h>
 
-#define CCESEC_WS_AT_LEAST(major, minor)                                                         \
-    (WIRESHARK_VERSION_MAJOR > (major) ||                                                        \
+#define CCESEC_WS_AT_LEAST(major, minor)                                                           \
+    (WIRESHARK_VERSION_MAJOR > (major) ||                                                          \
      (WIRESHARK_VERSION_MAJOR == (major) && WIRESHARK_VERSION_MINOR >= (minor)))
 
 /* plugin_describe() and its WS_PLUGIN_DESC_* flags (<wsutil/plugins.h>, not installed by
