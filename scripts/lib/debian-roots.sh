@@ -19,6 +19,8 @@ SRC_IN_ROOT=/src/ccesec
 ROOT_MIRROR="${CCESEC_MIRROR:-}"
 ROOT_FRESH=0    # 1: delete and make the roots again
 ROOT_USE_HEAD=0 # 1: copy the committed HEAD (git archive) instead of the working tree
+# Beyond scripts/install-deps test: what CPack's DEB generator runs (file, for shlibdeps).
+ROOT_EXTRA_PACKAGES=(file)
 declare -a SUMMARY=()
 FAILED=0
 START=$SECONDS
@@ -27,9 +29,11 @@ note() { printf '== %s\n' "$*"; }
 die() { printf '%s: %s\n' "$TOOL" "$*" >&2; exit 2; }
 
 # stage NAME COMMAND...: output to LOGS/NAME.log; a PASS/FAIL line with seconds in SUMMARY,
-# and on failure the log's tail, loudly. NAME is "suite step" (e.g. "trixie build").
-# The command runs as a background job so that set -e holds inside it (bash ignores set -e
-# in a function called as "f || ...").
+# and on failure the log's tail, loudly. NAME is "suite step" (e.g. "trixie build"). The
+# exit status goes to STAGE_RC; stage itself returns 0. Call it as a plain command, never in
+# an if, || or && test: bash ignores set -e in everything run from there, background jobs
+# included, and a failing step would go on.
+STAGE_RC=0
 stage() {
     local name="$1" began=$SECONDS rc=0
     shift
@@ -46,7 +50,7 @@ stage() {
         printf '!! %s: FAILED in %s (exit %s); last lines of %s:\n' "$TOOL" "$name" "$rc" "$log"
         tail -n 40 "$log" | sed 's/^/   | /'
     fi
-    return "$rc"
+    STAGE_RC=$rc
 }
 
 summary() {
@@ -154,30 +158,47 @@ CONF
         in_root "$suite" apt-get purge -y -qq ccesec
     fi
     in_root "$suite" "$SRC_IN_ROOT/scripts/install-deps" test
+    local package extra=()
+    for package in "${ROOT_EXTRA_PACKAGES[@]}"; do
+        in_root "$suite" dpkg-query -W -f='${Status}' "$package" 2>/dev/null |
+            grep -q "install ok installed" || extra+=("$package")
+    done
+    [ ${#extra[@]} -eq 0 ] || in_root "$suite" apt-get install -y -qq "${extra[@]}"
     echo "Wireshark $(wireshark_in_root "$suite") in ${ROOT_RELEASE[$suite]} ($suite)"
 }
 
-# Prepare every root at once (network and unpacking, little CPU); one log per root.
+# Prepare every root at once (network and unpacking, little CPU); one log per root. A root
+# that failed has no .ccesec-ready: the callers skip it (and fail).
 roots_prepare_all() {
-    local suite pids=() status=0
+    local suite pids=() began=$SECONDS
     for suite in "${ROOT_SUITES[@]}"; do
-        stage "$suite root" root_prepare "$suite" &
+        rm -f "$(root_of "$suite")/.ccesec-ready"
+        stage_and_mark_ready "$suite" &
         pids+=($!)
     done
-    # stage ran in subshells: their SUMMARY lines are lost, so record them here.
     local i
     for i in "${!ROOT_SUITES[@]}"; do
-        suite="${ROOT_SUITES[$i]}"
-        if wait "${pids[$i]}"; then
-            SUMMARY+=("$(printf '%-22s PASS  (log: %s)' "$suite root" "$LOGS/$suite-root.log")")
+        wait "${pids[$i]}" || true
+    done
+    # stage ran in subshells: their SUMMARY lines are lost, so record them here.
+    for suite in "${ROOT_SUITES[@]}"; do
+        if root_ready "$suite"; then
+            SUMMARY+=("$(printf '%-22s PASS  %4ss  Wireshark %s' "$suite root" \
+                "$((SECONDS - began))" "$(wireshark_in_root "$suite")")")
         else
-            SUMMARY+=("$(printf '%-22s FAIL  (log: %s)' "$suite root" "$LOGS/$suite-root.log")")
+            SUMMARY+=("$(printf '%-22s FAIL  %4ss  (log: %s)' "$suite root" \
+                "$((SECONDS - began))" "$LOGS/$suite-root.log")")
             FAILED=1
-            status=1
         fi
     done
-    return "$status"
 }
+
+stage_and_mark_ready() {
+    stage "$1 root" root_prepare "$1"
+    [ "$STAGE_RC" -ne 0 ] || touch "$(root_of "$1")/.ccesec-ready"
+}
+
+root_ready() { [ -e "$(root_of "$1")/.ccesec-ready" ]; }
 
 # The working tree (tracked and untracked, not ignored) or HEAD, into ROOT/src/ccesec; the
 # team's real captures beside it, where the tests look for them (REPO/../shared).
