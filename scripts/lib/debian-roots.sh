@@ -127,7 +127,7 @@ roots_init() {
 # The root of one suite: made when missing (or with --fresh), configured, /proc mounted, the
 # source copied in, what the tests need installed, and no ccesec package left from a test.
 root_prepare() {
-    local suite="$1" root
+    local suite="$1" root point
     root="$(root_of "$suite")"
     if [ "$ROOT_FRESH" -eq 1 ] || { [ -d "$root" ] && [ ! -e "$root/.ccesec-debootstrap-done" ]; }; then
         for point in $(mounts_under "$root"); do umount "$point" || umount -l "$point"; done
@@ -135,8 +135,11 @@ root_prepare() {
         rm -rf --one-file-system "$root"
     fi
     if [ ! -e "$root/.ccesec-debootstrap-done" ]; then
-        echo "debootstrap --variant=minbase $suite $root $ROOT_MIRROR"
-        debootstrap --variant=minbase "$suite" "$root" "$ROOT_MIRROR"
+        # An older debootstrap may lack a script for a newer suite: sid's fits them all.
+        local script=/usr/share/debootstrap/scripts/$suite
+        [ -e "$script" ] || script=/usr/share/debootstrap/scripts/sid
+        echo "debootstrap --variant=minbase $suite $root $ROOT_MIRROR $script"
+        debootstrap --variant=minbase "$suite" "$root" "$ROOT_MIRROR" "$script"
         touch "$root/.ccesec-debootstrap-done"
     else
         echo "reusing $root (made $(date -r "$root/.ccesec-debootstrap-done" -u '+%F %R UTC'))"
@@ -164,6 +167,7 @@ CONF
             grep -q "install ok installed" || extra+=("$package")
     done
     [ ${#extra[@]} -eq 0 ] || in_root "$suite" apt-get install -y -qq "${extra[@]}"
+    in_root "$suite" apt-get clean # the downloaded .debs: a third of the root
     echo "Wireshark $(wireshark_in_root "$suite") in ${ROOT_RELEASE[$suite]} ($suite)"
 }
 
