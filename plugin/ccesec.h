@@ -19,14 +19,7 @@
 #include "ccesec/roles.h"
 #include "ccesec/tracker.h"
 #include "ccesec/verdict.h"
-#include "ws_version.h"
-
-/* field_info.value is a struct in 4.0 and a pointer from 4.2 on. */
-#if WIRESHARK_VERSION_MAJOR > 4 || (WIRESHARK_VERSION_MAJOR == 4 && WIRESHARK_VERSION_MINOR >= 2)
-#define CCESEC_FVALUE(fi) ((fi)->value)
-#else
-#define CCESEC_FVALUE(fi) (&(fi)->value)
-#endif
+#include "ws_compat.h"
 
 extern int proto_ccesec;
 

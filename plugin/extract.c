@@ -218,7 +218,7 @@ static gint tcp_payload_offset(field_info *flags)
     if (!flags || !flags->ds_tvb || flags->start < 12 ||
         !tvb_bytes_exist(flags->ds_tvb, flags->start, 1))
         return -1;
-    return flags->start - 12 + (tvb_get_guint8(flags->ds_tvb, flags->start) >> 4) * 4;
+    return flags->start - 12 + (ccesec_tvb_get_u8(flags->ds_tvb, flags->start) >> 4) * 4;
 }
 
 /* TLS on a SIP port that Wireshark gives to its SIP dissector (5060) is decoded as neither:
@@ -228,9 +228,9 @@ static gboolean payload_looks_like_tls(field_info *flags)
     gint payload = tcp_payload_offset(flags);
     if (payload < 0 || !tvb_bytes_exist(flags->ds_tvb, payload, 5))
         return FALSE;
-    guint8 type = tvb_get_guint8(flags->ds_tvb, payload);
-    return type >= 20 && type <= 23 && tvb_get_guint8(flags->ds_tvb, payload + 1) == 3 &&
-           tvb_get_guint8(flags->ds_tvb, payload + 2) <= 4;
+    guint8 type = ccesec_tvb_get_u8(flags->ds_tvb, payload);
+    return type >= 20 && type <= 23 && ccesec_tvb_get_u8(flags->ds_tvb, payload + 1) == 3 &&
+           ccesec_tvb_get_u8(flags->ds_tvb, payload + 2) <= 4;
 }
 
 /* ---- SIP ---- */
@@ -291,7 +291,7 @@ static void visit_record_length(field_info *fi, ccesec_packet_obs *obs)
         !tvb_bytes_exist(fi->ds_tvb, start, 5))
         return;
     ccesec_record_view *r = &v->records[v->n_records++];
-    r->type = tvb_get_guint8(fi->ds_tvb, start);
+    r->type = ccesec_tvb_get_u8(fi->ds_tvb, start);
     r->version = tvb_get_ntohs(fi->ds_tvb, start + 1);
     r->length = (guint16)uint_of(fi);
     if (r->type == TLS_CT_APP_DATA && !v->sip_in_tls)

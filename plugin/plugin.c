@@ -3,6 +3,8 @@
 #include <wireshark.h>
 #include <epan/proto.h>
 
+#include "ws_compat.h"
+
 #ifndef CCESEC_VERSION
 #define CCESEC_VERSION "0.0.0"
 #endif
@@ -15,8 +17,7 @@ WS_DLL_PUBLIC_DEF const int plugin_want_major = WIRESHARK_VERSION_MAJOR;
 WS_DLL_PUBLIC_DEF const int plugin_want_minor = WIRESHARK_VERSION_MINOR;
 
 WS_DLL_PUBLIC void plugin_register(void);
-#if WIRESHARK_VERSION_MAJOR > 4 || (WIRESHARK_VERSION_MAJOR == 4 && WIRESHARK_VERSION_MINOR >= 2)
-#include <wsutil/plugins.h>
+#ifdef CCESEC_HAS_PLUGIN_DESCRIBE
 WS_DLL_PUBLIC uint32_t plugin_describe(void);
 uint32_t plugin_describe(void)
 {

@@ -11,12 +11,6 @@
 #include "ccesec.h"
 #include "ccesec/cipher.h"
 
-#if WIRESHARK_VERSION_MAJOR > 4 || (WIRESHARK_VERSION_MAJOR == 4 && WIRESHARK_VERSION_MINOR >= 2)
-typedef bool uat_result;
-#else
-typedef gboolean uat_result;
-#endif
-
 typedef struct {
     char *address;
     char *role;
@@ -74,7 +68,7 @@ static void roles_uat_free(void *record)
 }
 
 /* The core validates a row by adding it; a scratch table keeps the real one untouched. */
-static uat_result roles_uat_update(void *record, char **error)
+static ccesec_uat_result roles_uat_update(void *record, char **error)
 {
     const roles_uat_row *row = (const roles_uat_row *)record;
     ccesec_role_table *scratch = ccesec_role_table_new();

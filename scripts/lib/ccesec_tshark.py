@@ -5,7 +5,8 @@ Wireshark ignores personal plugins when it runs as root, and a release build ign
 WIRESHARK_PLUGIN_DIR. So the plugin goes into the personal plugin folder of a throwaway
 HOME, and when we are root tshark runs as nobody (setpriv) with that HOME. Input files are
 copied into the same world-readable folder, since the caller's may sit under a root-only
-one. Standard library only.
+one. A plugin installed in Wireshark's system plugin folder (the Debian package) loads by
+itself, as root too: tshark then runs as the caller, with no copy. Standard library only.
 """
 import functools
 import os
@@ -51,6 +52,17 @@ def wireshark_version(tshark="tshark"):
     return "%s.%s" % match.groups()
 
 
+@functools.lru_cache(maxsize=None)
+def system_plugin(tshark="tshark"):
+    """ccesec.so in Wireshark's system plugin folder ("Global Plugins" of tshark -G folders)."""
+    out = subprocess.run([tshark, "-G", "folders"], capture_output=True, text=True, check=False)
+    for line in out.stdout.splitlines():
+        name, _, folder = line.partition(":")
+        if name.strip() == "Global Plugins" and folder.strip():
+            return os.path.join(folder.strip(), "epan", "ccesec.so")
+    return None
+
+
 def find_plugin(explicit=None):
     """The ccesec.so to load: explicit, $CCESEC_PLUGIN, the repo's build, or installed.
     An explicit path is the only candidate: another plugin in its place would be a surprise."""
@@ -63,12 +75,14 @@ def find_plugin(explicit=None):
         version = wireshark_version()
         candidates.append(os.path.expanduser(
             "~/.local/lib/wireshark/plugins/%s/epan/ccesec.so" % version))
-        candidates.append("/usr/lib/x86_64-linux-gnu/wireshark/plugins/%s/epan/ccesec.so" % version)
     except SetupError:
         pass
     for path in candidates:
         if path and os.path.isfile(path):
             return os.path.abspath(path)
+    installed = system_plugin()
+    if installed and os.path.isfile(installed):
+        return installed
     raise SetupError("ccesec plugin not found: build it (cmake -S . -B build && cmake --build "
                      "build) or give --plugin / CCESEC_PLUGIN")
 
@@ -80,19 +94,26 @@ class Tshark:
         self.tshark = tshark
         self.plugin = find_plugin(plugin)
         self.version = wireshark_version(tshark)
+        # Wireshark loads it from its system folder: a personal copy would be a duplicate.
+        self.installed = self.plugin.endswith("/plugins/%s/epan/ccesec.so" % self.version) and \
+            self.plugin == system_plugin(tshark)
         self.root = tempfile.mkdtemp(prefix="ccesec-tshark-")
         self.home = os.path.join(self.root, "home")
         plugdir = os.path.join(self.home, ".local/lib/wireshark/plugins", self.version, "epan")
         os.makedirs(plugdir)
         os.makedirs(os.path.join(self.home, ".config", "wireshark"))
-        shutil.copy(self.plugin, os.path.join(plugdir, "ccesec.so"))
+        if not self.installed:
+            shutil.copy(self.plugin, os.path.join(plugdir, "ccesec.so"))
         self.inputs = os.path.join(self.root, "in")
         os.makedirs(self.inputs)
         self._copies = {}
         self._fix_modes()
 
+    def _as_nobody(self):
+        return os.geteuid() == 0 and not self.installed
+
     def _fix_modes(self):
-        if os.geteuid() != 0:
+        if not self._as_nobody():
             return
         for base, dirs, files in os.walk(self.root):
             for name in dirs + files:
@@ -108,7 +129,7 @@ class Tshark:
     def input(self, path):
         """path itself when tshark can read it, else a copy it can (same copy each time)."""
         path = os.path.abspath(path)
-        if os.geteuid() != 0 or _world_readable(path):
+        if not self._as_nobody() or _world_readable(path):
             return path
         if path not in self._copies:
             index = len(self._copies)
@@ -120,7 +141,7 @@ class Tshark:
 
     def command(self, args):
         env_args = ["env", "HOME=" + self.home, "LC_ALL=C.UTF-8"]
-        if os.geteuid() == 0:
+        if self._as_nobody():
             return ["setpriv", "--reuid=%d" % NOBODY, "--regid=%d" % NOBODY, "--clear-groups"] + \
                 env_args + [self.tshark] + list(args)
         return env_args + [self.tshark] + list(args)
