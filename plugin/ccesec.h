@@ -70,7 +70,7 @@ typedef struct ccesec_conn {
     const ccesec_role_entry *config[2]; /* roles table rows, or NULL */
     ccesec_status status;               /* as of the last evaluation */
     const char *reason;                 /* file scope, "" while pending */
-    guint32 roles_epoch;                /* roles as they were at the last evaluation */
+    ccesec_role evaluated_role[2];      /* roles as they were at the last evaluation */
     gboolean final;                     /* evaluated knowing the whole capture */
     /* Findings already reported (bit = finding code; bit CCESEC_UNKNOWN_ROLE_SLOT: the
      * "endpoint with no role" note). The frame that reported them keeps the same bits as

@@ -31,7 +31,7 @@ typedef struct {
 #define MAX_CERT_BYTES (256 * 1024) /* larger "certificates" are reported, not parsed */
 
 static guint32 conn_count;
-static guint32 roles_epoch;    /* counts roles learnt: a connection evaluated before is stale */
+static guint32 roles_epoch;    /* counts roles learnt: tables filled before may be stale */
 static wmem_map_t *addresses;  /* address text -> address_info */
 static wmem_map_t *cert_cache; /* sha256 -> ccesec_cert */
 static wmem_map_t *sessions;   /* session ID or ticket, with its server -> full handshake */
@@ -136,7 +136,8 @@ static conn_state *conn_new(packet_info *pinfo, const ccesec_packet_obs *obs)
             pinfo->destport);
     state->conn.number = ++conn_count;
     state->conn.reason = "";
-    state->conn.roles_epoch = roles_epoch;
+    state->conn.evaluated_role[CCESEC_CLIENT] = state->conn.evaluated_role[CCESEC_SERVER] =
+        CCESEC_ROLE_UNKNOWN;
     state->conn.facts.transport =
         pinfo->ptype == PT_UDP ? CCESEC_TRANSPORT_UDP : CCESEC_TRANSPORT_TCP;
     state->conn.first_seen = pinfo->rel_ts;
@@ -346,6 +347,14 @@ static gboolean update_sessions(conn_state *state, ccesec_side side, const ccese
     return linked;
 }
 
+/* A role of either end learnt (here or on another connection of that address) since the
+ * connection's last evaluation: its leg and reason name the old one. */
+static gboolean roles_changed(const ccesec_conn *conn)
+{
+    return conn->evaluated_role[CCESEC_CLIENT] != ccesec_conn_role(conn, CCESEC_CLIENT, NULL) ||
+           conn->evaluated_role[CCESEC_SERVER] != ccesec_conn_role(conn, CCESEC_SERVER, NULL);
+}
+
 gboolean ccesec_conn_update(ccesec_conn *conn, packet_info *pinfo, ccesec_packet_obs *obs)
 {
     conn_state *state = (conn_state *)conn;
@@ -366,7 +375,7 @@ gboolean ccesec_conn_update(ccesec_conn *conn, packet_info *pinfo, ccesec_packet
         changed |= update_sessions(state, side, obs);
     }
     conn->classified |= obs->view.sip || obs->view.tls || obs->view.tls_undecoded;
-    return changed || conn->roles_epoch != roles_epoch;
+    return changed || roles_changed(conn);
 }
 
 static void fill_peers(const ccesec_conn *conn, ccesec_peers *peers)
@@ -386,7 +395,8 @@ static void fill_peers(const ccesec_conn *conn, ccesec_peers *peers)
 static void store_verdict(ccesec_conn *conn, const ccesec_verdict *verdict)
 {
     conn->status = verdict->status;
-    conn->roles_epoch = roles_epoch;
+    for (int side = CCESEC_CLIENT; side <= CCESEC_SERVER; side++)
+        conn->evaluated_role[side] = ccesec_conn_role(conn, (ccesec_side)side, NULL);
     if (strcmp(conn->reason, verdict->reason) == 0)
         return;
     if (conn->reason[0])
@@ -409,7 +419,7 @@ guint32 ccesec_conn_roles_epoch(void)
 
 ccesec_status ccesec_conn_outcome(ccesec_conn *conn, ccesec_verdict *verdict)
 {
-    if (conn->roles_epoch != roles_epoch)
+    if (roles_changed(conn))
         ccesec_conn_evaluate(conn, conn->last_abs_secs, verdict); /* a role learnt since */
     if (conn->status != CCESEC_STATUS_PENDING || conn->final) {
         verdict->status = conn->status;
@@ -428,7 +438,7 @@ ccesec_status ccesec_conn_outcome(ccesec_conn *conn, ccesec_verdict *verdict)
 void ccesec_conn_finalize(ccesec_conn *conn, ccesec_verdict *verdict)
 {
     ccesec_verdict scratch;
-    if (conn->final && conn->roles_epoch == roles_epoch && verdict == NULL)
+    if (conn->final && !roles_changed(conn) && verdict == NULL)
         return;
     conn->facts.at_end = TRUE;
     conn->final = TRUE;
