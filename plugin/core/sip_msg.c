@@ -22,6 +22,7 @@ static gboolean next_line(const char *data, gsize len, gsize *pos, line_t *line)
     const char *nl = memchr(start, '\n', len - *pos);
     gsize line_len = nl ? (gsize)(nl - start) : len - *pos;
     *pos += line_len + (nl ? 1 : 0);
+    /* cppcheck-suppress knownConditionTrueFalse ; an empty line has nl == start */
     if (line_len > 0 && start[line_len - 1] == '\r')
         line_len--;
     line->start = start;
