@@ -72,7 +72,7 @@ def alert_name(desc):
 
 def _fields_table(capture, fields, keylog=None):
     args = ["-r", capture, "-n", "-T", "fields", "-E", "separator=\t", "-E", "occurrence=a",
-            "-E", "aggregator=|", "-Y", "tcp or udp"]
+            "-E", "aggregator=|", "-Y", "tcp or udp.port in {5060, 5061}"]  # not media
     # Without a key log, make sure no preference file can slip one in.
     args += ["-o", "tls.keylog_file:" + (keylog or "")]
     for name in fields:

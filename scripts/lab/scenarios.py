@@ -23,6 +23,7 @@ import time
 import warnings
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import call_scenarios  # noqa: E402
 import capture_facts  # noqa: E402
 import pki  # noqa: E402
 from sipnode import Connection, Dialog, Host, new_rng, socket_in  # noqa: E402
@@ -108,12 +109,14 @@ class Recorder:
         self.pcap = os.path.join(self.dir, name + ".pcapng")
         self.made = []  # (Connection, Leg, leg name) in opening order
         self.dumpcap = None
+        self.capture_filter = "port 5060 or port 5061"  # call scenarios add media ports
+        self.extra_expect = {}  # more keys for the .expect.json (calls)
 
     def start(self):
         # Only SIP ports: the kernel's own IPv6 chatter (MLD, router solicitation) and ARP
         # are not part of any scenario.
         cmd = ["ip", "netns", "exec", self.lab.switch_netns, "dumpcap", "-i", "br0",
-               "-w", self.pcap, "-f", "port 5060 or port 5061"]
+               "-w", self.pcap, "-f", self.capture_filter]
         self.dumpcap = subprocess.Popen(cmd, stderr=subprocess.PIPE, text=True)
         for line in self.dumpcap.stderr:
             if line.startswith("Capturing on"):
@@ -462,6 +465,11 @@ def scenarios(lab):
     ]
 
 
+def all_scenarios(lab):
+    """The TLS scenarios, then the calls-and-media scenarios (40 on)."""
+    return scenarios(lab) + call_scenarios.scenarios(lab)
+
+
 def _self_signed_scenario(lab):
     cert = pki.self_signed(os.path.join(lab.workdir, "ca"), "vvb1.dcloud.cisco.com")
     return call_scenario({"CVP-VVB": Leg(client={"trust": cert[0]}, server={"cert": cert},
@@ -534,6 +542,7 @@ def record(lab, name, description, body, outdir, roles):
     with open(os.path.join(rec.dir, keys_name), "w") as handle:
         handle.write(rec.merged_keylog())
     expect = check_and_describe(rec, description, roles, keys_name)
+    expect.update(rec.extra_expect)
     shutil.copy(rec.pcap, os.path.join(outdir, name + ".pcapng"))
     shutil.copy(os.path.join(rec.dir, keys_name), os.path.join(outdir, keys_name))
     with open(os.path.join(outdir, name + ".expect.json"), "w") as handle:
@@ -556,7 +565,7 @@ def main():
         lab = Lab(args.prefix, workdir)
         if not args.only:  # a partial run keeps the CA of the captures it leaves alone
             shutil.copy(lab.ca.cert, os.path.join(args.out, "ca.pem"))
-        for name, description, body in scenarios(lab):
+        for name, description, body in all_scenarios(lab):
             if not args.only or name.startswith(args.only):
                 record(lab, name, description, body, args.out, roles)
     finally:

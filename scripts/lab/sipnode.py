@@ -272,6 +272,7 @@ class Dialog:
         self.to_tag = None
         self.cseq = rng.randint(100, 200)
         self.last_request = None
+        self.extra_headers = []  # (name, value) on every message, after Cisco-Guid
 
     def _uri(self, user, side):
         params = ";transport=%s" % self.conn.transport
@@ -282,6 +283,7 @@ class Dialog:
         headers = []
         if self.guid:
             headers.append(("Cisco-Guid", self.guid))
+        headers += self.extra_headers
         ua_header = "User-Agent" if side == "client" else "Server"
         headers.append((ua_header, host.user_agent))
         return headers
@@ -312,7 +314,9 @@ class Dialog:
         body = ""
         if with_sdp:
             headers.append(("Content-Type", "application/sdp"))
-            body = sdp_body(conn.client, conn.family, self.rng)
+            # with_sdp: True for a generated offer, or the SDP text itself
+            body = with_sdp if isinstance(with_sdp, str) else sdp_body(conn.client, conn.family,
+                                                                        self.rng)
         target = self._uri(self.to_user, "server")
         message = SipMessage("%s %s SIP/2.0" % (method, target), headers, body)
         self.last_request = conn.send("client", message)
@@ -333,7 +337,8 @@ class Dialog:
         body = ""
         if with_sdp:
             headers.append(("Content-Type", "application/sdp"))
-            body = sdp_body(self.conn.server, self.conn.family, self.rng)
+            body = with_sdp if isinstance(with_sdp, str) else sdp_body(
+                self.conn.server, self.conn.family, self.rng)
         return self.conn.send("server", SipMessage("SIP/2.0 %d %s" % (code, reason), headers,
                                                    body))
 
