@@ -81,6 +81,7 @@ void ccesec_extract_register_wanted(dissector_handle_t handle)
     GArray *wanted = g_array_new(FALSE, FALSE, (guint)sizeof(int));
     for (int key = 0; key < F_COUNT; key++)
         resolve_field((field_key)key, wanted);
+    ccesec_calls_want_fields(wanted);
     set_postdissector_wanted_hfids(handle, wanted);
     sip_proto_id = proto_get_id_by_filter_name("sip");
     tls_proto_id = proto_get_id_by_filter_name("tls");

@@ -93,7 +93,8 @@ gint ccesec_calls_media_packet(ccesec_calls *calls, const ccesec_addr *src, guin
 /* TRUE once some SDP named a media address: only then are UDP packets looked up. */
 gboolean ccesec_calls_expect_media(const ccesec_calls *calls);
 
-guint ccesec_calls_count(const ccesec_calls *calls); /* calls made, joined ones included */
+guint ccesec_calls_count(const ccesec_calls *calls);    /* calls made, joined ones included */
+guint ccesec_calls_standing(const ccesec_calls *calls); /* calls after joins */
 guint ccesec_calls_leg_count(const ccesec_calls *calls);
 guint ccesec_calls_dropped(const ccesec_calls *calls); /* dialogs not followed (limits) */
 const ccesec_call *ccesec_calls_get(const ccesec_calls *calls, guint call);

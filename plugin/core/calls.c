@@ -26,6 +26,7 @@ struct ccesec_calls {
     GHashTable *leg_by_call_id; /* Call-ID -> first leg index + 1 (for Replaces) */
     GHashTable *media;          /* media key -> endpoint_legs */
     guint dropped;
+    guint joined; /* calls that joined another */
 };
 
 /* ---- Identifiers ---- */
@@ -210,6 +211,11 @@ guint ccesec_calls_count(const ccesec_calls *calls)
     return calls->calls->len;
 }
 
+guint ccesec_calls_standing(const ccesec_calls *calls)
+{
+    return calls->calls->len - calls->joined;
+}
+
 guint ccesec_calls_leg_count(const ccesec_calls *calls)
 {
     return calls->legs->len;
@@ -343,6 +349,7 @@ static void join_calls(ccesec_calls *calls, guint a, guint b, const char *why)
     joined->n_legs = 0;
     joined->legs_dropped = 0;
     joined->parent = keep;
+    calls->joined++;
 }
 
 /* ---- Media addresses ---- */

@@ -221,6 +221,8 @@ static void test_whole_call(void)
     g_assert_cmpstr(call_of(calls, cucm_phone), ==, GUID_HEX);
     const ccesec_call *call = ccesec_calls_get(calls, 0);
     g_assert_cmpuint(call->n_legs, ==, 4);
+    g_assert_cmpuint(ccesec_calls_count(calls), ==, 2);
+    g_assert_cmpuint(ccesec_calls_standing(calls), ==, 1);
     g_assert_cmpuint(call->legs[3], ==, (guint)cucm_phone); /* the order crossed */
     g_assert_nonnull(
         strstr(ccesec_calls_leg(calls, (guint)cucm_phone)->joined_by, "198.18.133.101:20000"));
