@@ -248,8 +248,10 @@ def expected_leg(leg_name, leg_setup, plan, conn_index):
     ends = {"CUBE-CVP": ("cube", "vvb" if "CVP-VVB" in plan.dialogs else "cvp"),
             "CVP-VVB": ("cube", "vvb"), "CVP-CUCM": ("cube", "phone"),
             "PHONE-CUCM": ("cube", "phone")}[leg_name]
+    media_ends = ["%s:%d" % (plan.media[n].host.ipv4, plan.media[n].port) for n in ends]
     return {"leg": leg_name, "connection": conn_index,
             "call_id": plan.dialogs[leg_name].call_id, "signalling": signalling,
+            "media_ends": media_ends,
             "media": proto, "crypto_suite": SUITE if plan.srtp else None,
             "media_packets": plan.packets.get(frozenset(ends), 0), "findings": findings,
             "verdict": verdict}
