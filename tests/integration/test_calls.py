@@ -3,10 +3,15 @@
 """Calls across legs and their media (tshark -z ccesec,calls, ccesec.call, the media expert
 items), checked against what the call scenarios of the lab did (captures 40 on, their
 .expect.json "calls"), with and without the key log, in one pass and with -2."""
+import json
 import os
+import subprocess
+import sys
 import unittest
+import xml.etree.ElementTree as ET
 
-from ccesec_testlib import CAPTURES, ROLES, SandboxTestCase, by_connection, dissect, expectations
+from ccesec_testlib import (CAPTURES, REPO, ROLES, SandboxTestCase, by_connection, dissect,
+                            expectations, plugin_path)
 
 COLUMNS = ["call", "call_verdict", "position", "leg", "conn", "signalling", "media",
            "leg_verdict", "reason", "first", "last"]
@@ -163,6 +168,70 @@ class Calls(SandboxTestCase):
                         "-z", "expert"]
                 stdout = self.run_tshark(args)
                 self.assertNotIn("SRTP keys", stdout)
+
+
+def audit(*args):
+    command = [sys.executable, os.path.join(REPO, "scripts", "ccesec-audit"), "--plugin",
+               plugin_path(), "--roles", ROLES] + list(args)
+    return subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
+
+
+class AuditCalls(unittest.TestCase):
+    """ccesec-audit: calls[] in JSON, calls in text and JUnit, --expect-media srtp."""
+
+    def audit_capture(self, expect, *args, keylog=True):
+        capture = os.path.join(CAPTURES, expect["capture"])
+        extra = ["--keylog", os.path.join(CAPTURES, expect["keylog"])] if keylog else []
+        return audit(*(extra + list(args) + [capture]))
+
+    def test_json_calls_and_expect_media(self):
+        for name, expect in call_captures():
+            with self.subTest(capture=name):
+                result = self.audit_capture(expect, "--format", "json", "--expect-media", "srtp",
+                                            "--expect", "CUBE-CVP")
+                report = json.loads(result.stdout)
+                (cap,) = report["captures"]
+                calls = {c["call"]: c for c in cap["calls"]}
+                self.assertEqual(sorted(calls), sorted(c["call"] for c in expect["calls"]))
+                for call in expect["calls"]:
+                    got = calls[call["call"]]
+                    self.assertEqual(got["verdict"], call["verdict"])
+                    self.assertEqual([leg["leg"] for leg in got["legs"]],
+                                     [leg["leg"] for leg in call["legs"]])
+                    srtp_kept = all(leg["media"] == "RTP/SAVP" and
+                                    leg["verdict"] != "keys-exposed" for leg in call["legs"])
+                    self.assertEqual(got["media_pass"], srtp_kept)
+                signalling_ok = expect["connections"][0]["status"] == "secure"
+                want_pass = signalling_ok and all(
+                    leg["media"] == "RTP/SAVP" and leg["verdict"] != "keys-exposed"
+                    for call in expect["calls"] for leg in call["legs"])
+                self.assertEqual(result.returncode, 0 if want_pass else 1, result.stderr)
+
+    def test_not_visible_fails_expect_media(self):
+        (expect,) = [e for n, e in call_captures() if not e["calls_visible_without_keylog"]][:1]
+        result = self.audit_capture(expect, "--expect-media", "srtp", "--expect", "CUBE-CVP",
+                                    keylog=False)
+        self.assertEqual(result.returncode, 1)
+        self.assertIn("calls: none visible", result.stdout)
+        self.assertIn("tls.keylog_file", result.stdout)
+        result = self.audit_capture(expect, "--expect", "CUBE-CVP", "--format", "junit",
+                                    "--expect-media", "srtp", keylog=False)
+        suite = ET.fromstring(result.stdout).find("testsuite")
+        (case,) = [c for c in suite.iter("testcase") if c.get("name") == "calls"]
+        self.assertIsNotNone(case.find("failure"))
+        self.assertEqual(suite.get("tests"), "2")
+        self.assertEqual(suite.get("failures"), "1")
+
+    def test_text_and_junit_list_calls(self):
+        (expect,) = [e for n, e in call_captures() if n.startswith("41-")]
+        result = self.audit_capture(expect, "--expect-media", "srtp")
+        call = expect["calls"][0]["call"]
+        self.assertIn("%s  keys-exposed  (4 legs)  media FAIL" % call, result.stdout)
+        result = self.audit_capture(expect, "--expect-media", "srtp", "--format", "junit")
+        suite = ET.fromstring(result.stdout).find("testsuite")
+        (case,) = [c for c in suite.iter("testcase") if c.get("name") == "call " + call]
+        self.assertIn("travel in clear on CUBE-CVP", case.find("failure").get("message"))
+        self.assertIn("call %s keys-exposed" % call, suite.find("system-out").text)
 
 
 if __name__ == "__main__":
