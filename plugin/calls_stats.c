@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The calls table: `tshark -q -z ccesec,calls[,FILTER]` and Statistics > CCE Calls and
- * Media in the GUI. Its first table has one row per leg, with the leg's call and the call's
- * verdict (its weakest leg); its second says, per watched connection, whether its SIP is
- * visible, and when it is not, that its calls cannot be shown and how to get the key log.
- * A packet updates only the rows of its own call or connection.
+ * The calls table: `tshark -q -z ccesec,calls[,FILTER]` and Statistics > CCE SIP Signalling
+ * Security: Calls and Media in the GUI (its title sorts it right after the legs table, so the
+ * legs table keeps its place in the menu). Its first table has one row per leg, with the
+ * leg's call and the call's verdict (its weakest leg); its second says, per watched connection,
+ * whether its SIP is visible, and when it is not, that its calls cannot be shown and how to get the
+ * key log. A packet updates only the rows of its own call or connection.
  */
 #include "ccesec.h"
 
@@ -323,7 +324,7 @@ void ccesec_calls_stats_register(void)
 {
     static tap_param params[] = {{PARAM_FILTER, "filter", "Filter", NULL, TRUE}};
     static stat_tap_table_ui table_ui = {REGISTER_PACKET_STAT_GROUP_UNSORTED,
-                                         "CCE Calls and Media",
+                                         "CCE SIP Signalling Security: Calls and Media",
                                          "ccesec_calls",
                                          "ccesec,calls",
                                          stats_init,

@@ -178,6 +178,20 @@ static ccesec_call_key_source message_key(const ccesec_sip_msg *msg, char out[CC
 
 /* ---- The store ---- */
 
+static guint media_key_hash(gconstpointer key)
+{
+    const guint8 *bytes = (const guint8 *)key;
+    guint hash = 2166136261u; /* FNV-1a */
+    for (guint i = 0; i < MEDIA_KEY_LEN; i++)
+        hash = (hash ^ bytes[i]) * 16777619u;
+    return hash;
+}
+
+static gboolean media_key_equal(gconstpointer a, gconstpointer b)
+{
+    return memcmp(a, b, MEDIA_KEY_LEN) == 0;
+}
+
 ccesec_calls *ccesec_calls_new(guint max_calls)
 {
     ccesec_calls *calls = g_new0(ccesec_calls, 1);
@@ -188,8 +202,7 @@ ccesec_calls *ccesec_calls_new(guint max_calls)
     calls->call_by_key = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     calls->leg_by_dialog = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     calls->leg_by_call_id = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-    calls->media =
-        g_hash_table_new_full(g_bytes_hash, g_bytes_equal, (GDestroyNotify)g_bytes_unref, g_free);
+    calls->media = g_hash_table_new_full(media_key_hash, media_key_equal, g_free, g_free);
     return calls;
 }
 
@@ -354,15 +367,14 @@ static void join_calls(ccesec_calls *calls, guint a, guint b, const char *why)
 
 /* ---- Media addresses ---- */
 
-static GBytes *media_key(const ccesec_addr *addr, guint16 port)
+/* Filled on the stack: a media packet's lookup allocates nothing. */
+static void media_key(guint8 key[MEDIA_KEY_LEN], const ccesec_addr *addr, guint16 port)
 {
-    guint8 key[MEDIA_KEY_LEN];
-    memset(key, 0, sizeof key);
+    memset(key, 0, MEDIA_KEY_LEN);
     key[0] = addr->family;
     memcpy(key + 1, addr->bytes, 16);
     key[17] = (guint8)(port >> 8);
     key[18] = (guint8)(port & 0xff);
-    return g_bytes_new(key, sizeof key);
 }
 
 static gboolean is_multicast(const ccesec_addr *addr)
@@ -398,13 +410,13 @@ static void note_media_address(ccesec_calls *calls, guint leg_index)
         const ccesec_leg_media *media = &leg->media[side];
         if (!leg->has_sdp[side] || !media_usable(media) || is_multicast(&media->addr))
             continue;
-        GBytes *key = media_key(&media->addr, media->port);
+        guint8 key[MEDIA_KEY_LEN];
+        media_key(key, &media->addr, media->port);
         endpoint_legs *known = (endpoint_legs *)g_hash_table_lookup(calls->media, key);
         if (!known) {
             known = g_new0(endpoint_legs, 1);
-            g_hash_table_insert(calls->media, g_bytes_ref(key), known);
+            g_hash_table_insert(calls->media, g_memdup2(key, MEDIA_KEY_LEN), known);
         }
-        g_bytes_unref(key);
         gboolean listed = FALSE;
         for (guint i = 0; i < known->n; i++) {
             const ccesec_call_leg *other = leg_at(calls, known->legs[i]);
@@ -435,9 +447,9 @@ static gboolean same_endpoint(const ccesec_leg_media *media, const ccesec_addr *
 gint ccesec_calls_media_packet(ccesec_calls *calls, const ccesec_addr *src, guint16 src_port,
                                const ccesec_addr *dst, guint16 dst_port, double t)
 {
-    GBytes *key = media_key(src, src_port);
+    guint8 key[MEDIA_KEY_LEN];
+    media_key(key, src, src_port);
     const endpoint_legs *known = (const endpoint_legs *)g_hash_table_lookup(calls->media, key);
-    g_bytes_unref(key);
     gint found = -1;
     for (guint i = 0; known && i < known->n; i++) {
         ccesec_call_leg *leg = leg_at(calls, known->legs[i]);

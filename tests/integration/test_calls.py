@@ -49,7 +49,7 @@ class Calls(SandboxTestCase):
         if two_pass:
             args.insert(0, "-2")
         stdout = self.run_tshark(args + list(extra))
-        self.assertIn("CCE Calls and Media", stdout)
+        self.assertIn("CCE SIP Signalling Security: Calls and Media", stdout)
         return parse_tables(stdout)
 
     def check_call(self, rows, call):
