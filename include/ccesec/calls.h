@@ -6,8 +6,10 @@
  * Cisco-Guid (normalised to 32 hex digits), else the GUCID CVP puts in its Call-ID, else the
  * RFC 7989 Session-ID. A leg whose identifiers match no call (CUCM starts a new GUID towards
  * the phone) joins a call only on evidence in the capture: its SDP names a media address and
- * port that a live leg of that call also names, or its Replaces header names a dialog of that
- * call. Never by timing. Memory is bounded: at most max_calls calls, CCESEC_CALL_MAX_LEGS legs
+ * port that a live leg of that call also names, its Replaces header names a dialog of that
+ * call, or its Referred-By names the referrer of a REFER seen in that call and in no other
+ * (a Diversion names a number that several calls may share: it joins nothing). Never by
+ * timing. Memory is bounded: at most max_calls calls, CCESEC_CALL_MAX_LEGS legs
  * per call, and four legs per call on average.
  */
 #ifndef CCESEC_CALLS_H

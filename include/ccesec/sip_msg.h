@@ -26,8 +26,9 @@ typedef struct {
     char session_id[CCESEC_SIP_TOKEN_MAX];       /* raw header value (with its parameters) */
     char replaces_call_id[CCESEC_SIP_TOKEN_MAX]; /* Call-ID named by Replaces */
     gboolean referred_by;
-    gboolean diversion; /* Diversion or History-Info */
-    const char *body;   /* into the parsed text; NULL when there is none */
+    char referred_by_uri[CCESEC_SIP_TOKEN_MAX]; /* the Referred-By URI, "" when none */
+    gboolean diversion;                         /* Diversion or History-Info */
+    const char *body;                           /* into the parsed text; NULL when there is none */
     gsize body_len;
     gboolean body_is_sdp;
 } ccesec_sip_msg;

@@ -24,6 +24,7 @@ struct ccesec_calls {
     GHashTable *call_by_key;    /* call id text -> call index + 1 */
     GHashTable *leg_by_dialog;  /* "conn|Call-ID" -> leg index + 1 */
     GHashTable *leg_by_call_id; /* Call-ID -> first leg index + 1 (for Replaces) */
+    GHashTable *referrers;      /* Referred-By URI of a REFER -> call + 1, 0: several calls */
     GHashTable *media;          /* media key -> endpoint_legs */
     guint dropped;
     guint joined; /* calls that joined another */
@@ -202,6 +203,7 @@ ccesec_calls *ccesec_calls_new(guint max_calls)
     calls->call_by_key = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     calls->leg_by_dialog = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     calls->leg_by_call_id = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    calls->referrers = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     calls->media = g_hash_table_new_full(media_key_hash, media_key_equal, g_free, g_free);
     return calls;
 }
@@ -215,6 +217,7 @@ void ccesec_calls_free(ccesec_calls *calls)
     g_hash_table_destroy(calls->call_by_key);
     g_hash_table_destroy(calls->leg_by_dialog);
     g_hash_table_destroy(calls->leg_by_call_id);
+    g_hash_table_destroy(calls->referrers);
     g_hash_table_destroy(calls->media);
     g_free(calls);
 }
@@ -499,6 +502,32 @@ static void take_sdp(ccesec_call_leg *leg, const ccesec_sip_msg *msg, gboolean f
     leg->crypto_lines += media->n_crypto;
 }
 
+/* A REFER names its referrer; the INVITE it causes carries the same Referred-By. The URI
+ * joins only when one call alone sent a REFER with it: a shared referrer proves nothing. */
+static void note_referral(ccesec_calls *calls, const ccesec_sip_msg *msg, guint leg_index)
+{
+    const char *uri = msg->referred_by_uri;
+    if (!uri[0] || !msg->is_request)
+        return;
+    ccesec_call_leg *leg = leg_at(calls, leg_index);
+    guint call = ccesec_calls_root(calls, leg->call);
+    gpointer found = NULL;
+    gboolean known = g_hash_table_lookup_extended(calls->referrers, uri, NULL, &found);
+    if (strcmp(msg->method, "REFER") == 0) {
+        if (!known && g_hash_table_size(calls->referrers) < calls->max_calls)
+            g_hash_table_insert(calls->referrers, g_strdup(uri), GUINT_TO_POINTER(call + 1));
+        else if (known && GPOINTER_TO_UINT(found) != 0 &&
+                 ccesec_calls_root(calls, GPOINTER_TO_UINT(found) - 1) != call)
+            g_hash_table_insert(calls->referrers, g_strdup(uri), GUINT_TO_POINTER(0));
+        return;
+    }
+    if (strcmp(msg->method, "INVITE") != 0 || !known || GPOINTER_TO_UINT(found) == 0)
+        return;
+    char why[CCESEC_JOIN_TEXT_MAX];
+    g_snprintf(why, sizeof why, "Referred-By %s, the referrer of a REFER in that call", uri);
+    join_calls(calls, GPOINTER_TO_UINT(found) - 1, leg->call, why);
+}
+
 gint ccesec_calls_add_message(ccesec_calls *calls, const ccesec_sip_msg *msg, guint32 conn,
                               gboolean from_client, double t)
 {
@@ -532,6 +561,7 @@ gint ccesec_calls_add_message(ccesec_calls *calls, const ccesec_sip_msg *msg, gu
             join_calls(calls, other->call, leg->call, why);
         }
     }
+    note_referral(calls, msg, (guint)index);
     if (msg->body_is_sdp && !leg->ended) {
         take_sdp(leg, msg, from_client);
         note_media_address(calls, (guint)index);

@@ -97,6 +97,19 @@ static gsize before_params(const line_t *value)
     return semi ? (gsize)(semi - value->start) : value->len;
 }
 
+/* The URI of a name-addr ("Name" <sip:x@y>;p=1) or of an addr-spec (sip:x@y;p=1). */
+static void copy_uri(char *out, gsize out_len, const line_t *value)
+{
+    const char *lt = memchr(value->start, '<', value->len);
+    if (lt) {
+        gsize rest = value->len - (gsize)(lt + 1 - value->start);
+        const char *gt = memchr(lt + 1, '>', rest);
+        copy_token(out, out_len, lt + 1, gt ? (gsize)(gt - (lt + 1)) : rest);
+        return;
+    }
+    copy_token(out, out_len, value->start, before_params(value));
+}
+
 static void parse_cseq(const line_t *value, ccesec_sip_msg *out)
 {
     const char *space = memchr(value->start, ' ', value->len);
@@ -122,6 +135,7 @@ static void parse_header(const line_t *name, line_t *value, ccesec_sip_msg *out,
                    before_params(value));
     } else if (equals_nocase(name, "Referred-By") || equals_nocase(name, "b")) {
         out->referred_by = TRUE;
+        copy_uri(out->referred_by_uri, sizeof out->referred_by_uri, value);
     } else if (equals_nocase(name, "Diversion") || equals_nocase(name, "History-Info")) {
         out->diversion = TRUE;
     } else if (equals_nocase(name, "CSeq")) {

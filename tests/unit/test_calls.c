@@ -294,6 +294,24 @@ static void test_gucid_session_and_replaces(void)
     gint referred = feed(
         calls, 5, TRUE, message(INV, "r@x", "Referred-By: <sip:1001@x>\r\n", NULL, 0, NULL, FALSE));
     g_assert_cmpstr(call_of(calls, referred), ==, "call-id:r@x");
+    /* ...but after a REFER in one call, the INVITE with that referrer joins it */
+    GString *refer = g_string_new("REFER sip:x SIP/2.0\r\nCall-ID: q@cube\r\nCSeq: 3 REFER\r\n"
+                                  "Referred-By: \"Agent\" <sip:1002@198.18.133.3>;x=1\r\n\r\n");
+    feed(calls, 2, TRUE, refer);
+    gint after_refer =
+        feed(calls, 6, TRUE,
+             message(INV, "v@x", "Referred-By: <sip:1002@198.18.133.3>\r\n", NULL, 0, NULL, FALSE));
+    g_assert_cmpstr(call_of(calls, after_refer), ==, GUID_HEX);
+    g_assert_nonnull(strstr(ccesec_calls_leg(calls, (guint)after_refer)->joined_by,
+                            "Referred-By sip:1002@198.18.133.3"));
+    /* a referrer that two calls used proves nothing */
+    GString *refer2 = g_string_new("REFER sip:x SIP/2.0\r\nCall-ID: s@x\r\nCSeq: 3 REFER\r\n"
+                                   "Referred-By: <sip:1002@198.18.133.3>\r\n\r\n");
+    feed(calls, 3, TRUE, refer2);
+    gint ambiguous =
+        feed(calls, 7, TRUE,
+             message(INV, "w@x", "Referred-By: <sip:1002@198.18.133.3>\r\n", NULL, 0, NULL, FALSE));
+    g_assert_cmpstr(call_of(calls, ambiguous), ==, "call-id:w@x");
     ccesec_calls_free(calls);
 }
 
