@@ -272,7 +272,6 @@ class Dialog:
         self.to_tag = None
         self.cseq = rng.randint(100, 200)
         self.last_request = None
-        self.extra_headers = []  # (name, value) on every message, after Cisco-Guid
 
     def _uri(self, user, side):
         params = ";transport=%s" % self.conn.transport
@@ -283,7 +282,6 @@ class Dialog:
         headers = []
         if self.guid:
             headers.append(("Cisco-Guid", self.guid))
-        headers += self.extra_headers
         ua_header = "User-Agent" if side == "client" else "Server"
         headers.append((ua_header, host.user_agent))
         return headers
