@@ -8,6 +8,8 @@
  *   conn.c           per-connection state, roles, verdicts
  *   fields.c         ccesec.* fields and expert items
  *   stats.c          the statistics table (tshark -z ccesec,legs and the GUI menu)
+ *   calls.c          calls across legs and their media (ccesec/calls.h), ccesec.call fields
+ *   calls_stats.c    the calls table (tshark -z ccesec,calls and the GUI menu)
  */
 #ifndef CCESEC_PLUGIN_H
 #define CCESEC_PLUGIN_H
@@ -127,5 +129,29 @@ void ccesec_expert_add(packet_info *pinfo, proto_item *item, const ccesec_conn *
 /* ---- stats.c ---- */
 void ccesec_stats_register(void);
 extern int ccesec_tap;
+
+/* ---- calls.c, calls_stats.c ---- */
+#include "ccesec/calls.h"
+
+typedef struct {
+    const ccesec_conn *conn; /* NULL on a media packet */
+    gint leg;                /* -1: no call */
+} ccesec_calls_tap_data;
+extern int ccesec_calls_tap;
+
+void ccesec_calls_register(void);
+void ccesec_calls_stats_register(void);
+void ccesec_calls_want_fields(GArray *wanted); /* adds the SIP protocol to the wanted fields */
+/* A watched connection's packet: folds its SIP messages into calls; adds the call fields
+ * under the ccesec tree (status_item may be NULL) and the media expert items. */
+void ccesec_calls_sip(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, ccesec_conn *conn,
+                      proto_item *status_item);
+/* Any other packet: a media packet of a known call (hash lookup) or 0 at once. */
+int ccesec_calls_media(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree);
+const ccesec_calls *ccesec_calls_state(void);
+const ccesec_conn *ccesec_calls_conn(guint32 number);
+gboolean ccesec_calls_sip_visible(const ccesec_conn *conn);
+void ccesec_calls_evaluate_leg(guint leg, ccesec_leg_verdict *out);
+ccesec_call_verdict ccesec_calls_verdict(guint call);
 
 #endif

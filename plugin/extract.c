@@ -104,6 +104,7 @@ void ccesec_extract_register_wanted(dissector_handle_t handle)
                    "be made (ccesec was written for the fields of Wireshark 4.0 to 4.6)",
                    missing->str);
     g_string_free(missing, TRUE);
+    ccesec_calls_want_fields(wanted);
     set_postdissector_wanted_hfids(handle, wanted);
     sip_proto_id = proto_get_id_by_filter_name("sip");
     tls_proto_id = proto_get_id_by_filter_name("tls");

@@ -97,7 +97,7 @@ static int dissect_ccesec(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, v
     guint32 report_mask = 0;
     verdict.n_findings = 0;
     if (!is_candidate(pinfo))
-        return 0;
+        return ccesec_calls_media(tvb, pinfo, tree);
     ccesec_conn *conn = PINFO_FD_VISITED(pinfo) ? later_pass(pinfo, &verdict, &report_mask)
                                                 : first_pass(pinfo, tree, &verdict, &report_mask);
     if (!conn || !conn->classified)
@@ -110,6 +110,7 @@ static int dissect_ccesec(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, v
                                   : NULL;
     if (report_mask)
         ccesec_expert_add(pinfo, status_item, conn, &verdict, report_mask);
+    ccesec_calls_sip(tvb, pinfo, tree, conn, status_item);
     tap_queue_packet(ccesec_tap, pinfo, conn);
     return tvb_captured_length(tvb);
 }
@@ -120,6 +121,7 @@ void proto_register_ccesec(void)
     ccesec_fields_register();
     ccesec_prefs_register();
     ccesec_stats_register();
+    ccesec_calls_register();
     register_init_routine(ccesec_conn_init);
     ccesec_handle = create_dissector_handle(dissect_ccesec, proto_ccesec);
     register_postdissector(ccesec_handle);

@@ -90,7 +90,7 @@ def alert_name(desc):
 def _fields_table(capture, fields, keylog=None):
     reorder = "TRUE" if keylog else "FALSE"
     args = ["-r", capture, "-n", "-T", "fields", "-E", "separator=\t", "-E", "occurrence=a",
-            "-E", "aggregator=|", "-Y", "tcp or udp",
+            "-E", "aggregator=|", "-Y", "tcp or udp.port in {5060, 5061}",  # not media
             "-o", "tcp.reassemble_out_of_order:" + reorder]
     # Without a key log, make sure no preference file can slip one in.
     args += ["-o", "tls.keylog_file:" + (keylog or "")]

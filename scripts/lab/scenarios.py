@@ -23,6 +23,7 @@ import time
 import warnings
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import call_scenarios  # noqa: E402
 import capture_facts  # noqa: E402
 import pki  # noqa: E402
 from sipnode import Connection, Dialog, Host, new_rng, socket_in  # noqa: E402
@@ -121,12 +122,14 @@ class Recorder:
         self.made = []  # (Connection, Leg, leg name) in opening order
         self.dumpcap = None
         self.keylogs = 0
+        self.capture_filter = "port 5060 or port 5061"  # call scenarios add media ports
+        self.extra_expect = {}  # more keys for the .expect.json (calls)
 
     def start(self, iface="br0", snaplen=None):
         # Only SIP ports: the kernel's own IPv6 chatter (MLD, router solicitation) and ARP
         # are not part of any scenario.
         cmd = ["ip", "netns", "exec", self.lab.switch_netns, "dumpcap", "-i", iface,
-               "-w", self.pcap, "-f", "port 5060 or port 5061"]
+               "-w", self.pcap, "-f", self.capture_filter]
         if snaplen:
             cmd += ["-s", str(snaplen)]
         self.dumpcap = subprocess.Popen(cmd, stderr=subprocess.PIPE, text=True)
@@ -491,11 +494,12 @@ def scenarios(lab):
 
 
 def all_scenarios(lab):
-    """01-19, then the scenarios of issue 9 (evidence_scenarios.py): (name, description,
-    body, why or None)."""
+    """01-19, then the scenarios of issue 9 (evidence_scenarios.py, 20-39), then the calls
+    and media scenarios (call_scenarios.py, 40 on): (name, description, body, why or None)."""
     import evidence_scenarios  # it builds on this module's Leg, call_scenario...
     return ([entry + (None,) for entry in scenarios(lab)] +
-            evidence_scenarios.scenarios(lab))
+            evidence_scenarios.scenarios(lab) +
+            [entry + (None,) for entry in call_scenarios.scenarios(lab)])
 
 
 def _self_signed_scenario(lab):
@@ -597,6 +601,7 @@ def record(lab, name, description, body, outdir, roles, why=None):
     with open(os.path.join(rec.dir, keys_name), "w") as handle:
         handle.write(rec.merged_keylog())
     expect = check_and_describe(rec, description, roles, keys_name, why)
+    expect.update(rec.extra_expect)
     shutil.copy(rec.pcap, os.path.join(outdir, name + ".pcapng"))
     shutil.copy(os.path.join(rec.dir, keys_name), os.path.join(outdir, keys_name))
     with open(os.path.join(outdir, name + ".expect.json"), "w") as handle:

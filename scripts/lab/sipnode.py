@@ -410,7 +410,9 @@ class Dialog:
         body = ""
         if with_sdp:
             headers.append(("Content-Type", "application/sdp"))
-            body = sdp_body(conn.client, conn.family, self.rng)
+            # with_sdp: True for a generated offer, or the SDP text itself
+            body = with_sdp if isinstance(with_sdp, str) else sdp_body(conn.client, conn.family,
+                                                                        self.rng)
         target = self._uri(self.to_user, "server")
         message = SipMessage("%s %s SIP/2.0" % (method, target), headers, body)
         self.last_request = conn.send("client", message)
@@ -431,7 +433,8 @@ class Dialog:
         body = ""
         if with_sdp:
             headers.append(("Content-Type", "application/sdp"))
-            body = sdp_body(self.conn.server, self.conn.family, self.rng)
+            body = with_sdp if isinstance(with_sdp, str) else sdp_body(
+                self.conn.server, self.conn.family, self.rng)
         return self.conn.send("server", SipMessage("SIP/2.0 %d %s" % (code, reason), headers,
                                                    body))
 

@@ -86,7 +86,17 @@ class WiresharkGui(unittest.TestCase):
         try:
             title = self.gui.title(dialog)
             self.assertIn(gs.STATS_TITLE, title)
+            self.assertNotIn("Calls and Media", title)
             self.assertIn(os.path.basename(self.capture), title)
+        finally:
+            self.close_dialog(dialog)
+
+    def test_statistics_menu_opens_the_calls_table(self):
+        """The calls table (tshark -z ccesec,calls) is the next entry of the menu."""
+        self.gui.keys(self.window, "alt+s", *(["Down"] * (gs.STATS_MENU_DOWNS + 1) + ["Return"]))
+        dialog = self.gui.wait_window("Calls and Media", timeout=20)
+        try:
+            self.assertIn(os.path.basename(self.capture), self.gui.title(dialog))
         finally:
             self.close_dialog(dialog)
 
