@@ -379,9 +379,15 @@ static void extract_undecoded(proto_tree *tree, ccesec_packet_obs *obs)
     gint payload = tcp_payload_offset(flags);
     if (payload < 0 || obs->view.payload_len == 0)
         return;
-    if (payload_looks_like_tls(flags))
-        obs->view.tls_undecoded = TRUE;
-    else if (starts_like_sip(flags->ds_tvb, payload))
+    if (payload_looks_like_tls(flags)) {
+        /* Its first record's header, read as the TLS dissector would have read it. */
+        ccesec_packet_view *v = &obs->view;
+        v->tls_undecoded = TRUE;
+        v->n_records = 1;
+        v->records[0].type = ccesec_tvb_get_u8(flags->ds_tvb, payload);
+        v->records[0].version = tvb_get_ntohs(flags->ds_tvb, payload + 1);
+        v->records[0].length = tvb_get_ntohs(flags->ds_tvb, payload + 3);
+    } else if (starts_like_sip(flags->ds_tvb, payload))
         obs->view.sip = TRUE;
 }
 

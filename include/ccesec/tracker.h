@@ -48,7 +48,11 @@ typedef struct {
     /* SIP */
     gboolean sip, sip_in_tls;
     /* TLS */
-    gboolean tls, tls_undecoded;
+    gboolean tls;
+    /* The payload starts with a TLS record header that Wireshark did not decode: TLS on a
+     * port it gives to SIP, or a segment it holds back for reassembly behind a hole the
+     * capture never fills (tcp.reassemble_out_of_order on). records[0] is that header. */
+    gboolean tls_undecoded;
     guint32 handshake_types;
     guint16 server_version, supported_version, cipher; /* from a ServerHello */
     gboolean psk_selected;   /* ServerHello pre_shared_key: TLS 1.3 resumption */

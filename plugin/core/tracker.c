@@ -382,7 +382,12 @@ gboolean ccesec_track_packet(ccesec_tracker *tracker, ccesec_conn_facts *f,
             records(tracker, f, v);
         }
     }
-    if (v->tls_undecoded) {
+    if (v->tls_undecoded && f->tls_seen) {
+        /* On a connection whose TLS Wireshark decodes, a record it held back: read its
+         * header, so what it shows does not depend on the reassembly preference. */
+        if (!(out_of_order && f->disorder && !f->complete))
+            records(tracker, f, v);
+    } else if (v->tls_undecoded) {
         f->tls_undecoded = TRUE;
         f->transport = CCESEC_TRANSPORT_TLS;
     }
