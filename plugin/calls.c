@@ -354,17 +354,6 @@ void ccesec_calls_sip(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, ccese
 
 /* ---- Media packets ---- */
 
-static gboolean to_addr(const address *addr, ccesec_addr *out)
-{
-    if (addr->type == AT_IPv4 && addr->len == 4)
-        ccesec_addr_from_ipv4(out, (const guint8 *)addr->data);
-    else if (addr->type == AT_IPv6 && addr->len == 16)
-        ccesec_addr_from_ipv6(out, (const guint8 *)addr->data);
-    else
-        return FALSE;
-    return TRUE;
-}
-
 int ccesec_calls_media(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
 {
     if (pinfo->ptype != PT_UDP || !ccesec_calls_expect_media(calls_state))
@@ -376,7 +365,8 @@ int ccesec_calls_media(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
               1;
     } else {
         ccesec_addr src, dst;
-        if (!to_addr(&pinfo->src, &src) || !to_addr(&pinfo->dst, &dst))
+        if (!ccesec_addr_from_address(&pinfo->src, &src) ||
+            !ccesec_addr_from_address(&pinfo->dst, &dst))
             return 0;
         leg = ccesec_calls_media_packet(calls_state, &src, (guint16)pinfo->srcport, &dst,
                                         (guint16)pinfo->destport, nstime_to_sec(&pinfo->rel_ts));

@@ -61,23 +61,13 @@ static const char KEYLOG_HOWTO[] =
     "Java stacks (CVP, VVB) with a key-log agent (e.g. extract-tls-secrets); CUBE and CUCM "
     "cannot export their keys";
 
-static char *cell_text(const char *value)
-{
-    char *escaped = format_text(NULL, (const void *)value, strlen(value));
-    char *text = g_strdup(escaped);
-    wmem_free(NULL, escaped);
-    for (char *c = text; *c; c++)
-        if (*c == '|')
-            *c = '/';
-    return text;
-}
-
+/* Values come off the wire (Call-ID, Cisco-Guid): escaped before they reach the table. */
 static void set_cell(stat_tap_table *table, guint row, guint col, const char *value)
 {
-    stat_tap_table_item_type *item = stat_tap_get_field_data(table, row, col);
-    g_free((char *)item->value.string_value);
-    item->type = TABLE_ITEM_STRING;
-    item->value.string_value = cell_text(value ? value : "");
+    char *escaped =
+        format_text(NULL, (const void *)(value ? value : ""), value ? strlen(value) : 0);
+    ccesec_cell_set(table, row, col, escaped);
+    wmem_free(NULL, escaped);
 }
 
 static guint add_row(stat_tap_table *table)
@@ -283,22 +273,7 @@ static tap_packet_status stats_packet(void *tapdata, packet_info *pinfo _U_,
 static void stats_reset(stat_tap_table *table)
 {
     reset_bookkeeping();
-    for (guint row = 0; row < table->num_elements; row++) {
-        for (guint col = 0; col < C_COUNT; col++) {
-            stat_tap_table_item_type *item = stat_tap_get_field_data(table, row, col);
-            if (item->type == TABLE_ITEM_STRING)
-                g_free((char *)item->value.string_value);
-        }
-        g_free(table->elements[row]);
-    }
-    table->num_elements = 0;
-}
-
-static void stats_free_item(stat_tap_table *table _U_, guint row _U_, guint column _U_,
-                            stat_tap_table_item_type *field)
-{
-    if (field->type == TABLE_ITEM_STRING)
-        g_free((char *)field->value.string_value);
+    ccesec_cells_drop_rows(table, C_COUNT);
 }
 
 static stat_tap_table_ui *registered_ui;
@@ -330,7 +305,7 @@ void ccesec_calls_stats_register(void)
                                          stats_init,
                                          stats_packet,
                                          stats_reset,
-                                         stats_free_item,
+                                         ccesec_cell_free,
                                          NULL,
                                          G_N_ELEMENTS(call_columns),
                                          call_columns,

@@ -21,6 +21,7 @@
 #include "ccesec/roles.h"
 #include "ccesec/tracker.h"
 #include "ccesec/verdict.h"
+#include <epan/stat_tap_ui.h>
 #include "ws_compat.h"
 
 extern int proto_ccesec;
@@ -106,6 +107,8 @@ void ccesec_conn_evaluate(ccesec_conn *conn, gint64 now, ccesec_verdict *verdict
  * Idempotent. */
 void ccesec_conn_finalize(ccesec_conn *conn, ccesec_verdict *verdict);
 const char *ccesec_conn_address_text(const ccesec_conn *conn, ccesec_side side);
+/* An IPv4 or IPv6 address as the core holds it; FALSE for other address types. */
+gboolean ccesec_addr_from_address(const address *addr, ccesec_addr *out);
 /* For tables drawn before the end of a one-pass read: the status and reason the connection
  * has if nothing more comes (pending is judged as at the end, on a copy; a reason older than
  * a role learnt since is rebuilt). */
@@ -129,6 +132,12 @@ void ccesec_expert_add(packet_info *pinfo, proto_item *item, const ccesec_conn *
 /* ---- stats.c ---- */
 void ccesec_stats_register(void);
 extern int ccesec_tap;
+/* Cells of the statistics tables (legs, calls): a string kept free of the '|' and line
+ * breaks tshark prints between columns and rows; rows dropped on reset; the free callback. */
+void ccesec_cell_set(stat_tap_table *table, guint row, guint col, const char *value);
+void ccesec_cells_drop_rows(stat_tap_table *table, guint columns);
+void ccesec_cell_free(stat_tap_table *table, guint row, guint column,
+                      stat_tap_table_item_type *field);
 
 /* ---- calls.c, calls_stats.c ---- */
 #include "ccesec/calls.h"

@@ -59,7 +59,7 @@ void ccesec_conn_init(void)
     cert_cache = wmem_map_new(wmem_file_scope(), sha256_hash, sha256_equal);
 }
 
-static gboolean to_ccesec_addr(const address *addr, ccesec_addr *out)
+gboolean ccesec_addr_from_address(const address *addr, ccesec_addr *out)
 {
     if (addr->type == AT_IPv4 && addr->len == 4)
         ccesec_addr_from_ipv4(out, (const guint8 *)addr->data);
@@ -73,7 +73,7 @@ static gboolean to_ccesec_addr(const address *addr, ccesec_addr *out)
 static const ccesec_role_entry *config_for(const address *addr)
 {
     ccesec_addr key;
-    if (!to_ccesec_addr(addr, &key))
+    if (!ccesec_addr_from_address(addr, &key))
         return NULL;
     return ccesec_role_table_lookup(ccesec_settings_get()->roles, &key);
 }
@@ -120,7 +120,7 @@ static gboolean sender_is_client(packet_info *pinfo, const ccesec_packet_obs *ob
 static void set_end(conn_state *state, packet_info *pinfo, ccesec_side side, const address *addr,
                     guint32 port)
 {
-    to_ccesec_addr(addr, &state->conn.addr[side]);
+    ccesec_addr_from_address(addr, &state->conn.addr[side]);
     state->conn.port[side] = port;
     state->conn.config[side] = config_for(addr);
     state->end[side] = address_info_for(pinfo, addr);
@@ -165,7 +165,8 @@ ccesec_conn *ccesec_conn_find(packet_info *pinfo)
 ccesec_side ccesec_conn_side(const ccesec_conn *conn, packet_info *pinfo)
 {
     ccesec_addr src;
-    if (pinfo->srcport == conn->port[CCESEC_CLIENT] && to_ccesec_addr(&pinfo->src, &src) &&
+    if (pinfo->srcport == conn->port[CCESEC_CLIENT] &&
+        ccesec_addr_from_address(&pinfo->src, &src) &&
         memcmp(&src, &conn->addr[CCESEC_CLIENT], sizeof src) == 0)
         return CCESEC_CLIENT;
     return CCESEC_SERVER;

@@ -99,7 +99,7 @@ static char *table_text(const char *value)
     return text;
 }
 
-static void set_string(stat_tap_table *table, guint row, guint col, const char *value)
+void ccesec_cell_set(stat_tap_table *table, guint row, guint col, const char *value)
 {
     stat_tap_table_item_type *item = stat_tap_get_field_data(table, row, col);
     if (item->value.string_value && strcmp(item->value.string_value, value) == 0 &&
@@ -133,10 +133,10 @@ static void init_leg_rows(stat_tap_table *legs)
 {
     for (guint i = 0; i < CCESEC_EXPECTED_LEG_COUNT; i++) {
         init_row(legs, i);
-        set_string(legs, i, COL_CONN, "-");
-        set_string(legs, i, COL_LEG, ccesec_expected_legs[i]);
-        set_string(legs, i, COL_STATUS, "not seen");
-        set_string(legs, i, COL_REASON, "not seen in this capture");
+        ccesec_cell_set(legs, i, COL_CONN, "-");
+        ccesec_cell_set(legs, i, COL_LEG, ccesec_expected_legs[i]);
+        ccesec_cell_set(legs, i, COL_STATUS, "not seen");
+        ccesec_cell_set(legs, i, COL_REASON, "not seen in this capture");
     }
 }
 
@@ -205,11 +205,11 @@ static void fill_tls_columns(stat_tap_table *table, guint row, const ccesec_conn
     const char *version = version_known ? ccesec_tls_version_name(facts->version) : NULL;
     const char *cipher =
         facts->server_hello && facts->cipher ? ccesec_cipher_name(facts->cipher) : NULL;
-    set_string(table, row, COL_VERSION, version ? version : "");
-    set_string(table, row, COL_CIPHER, cipher ? cipher : "");
+    ccesec_cell_set(table, row, COL_VERSION, version ? version : "");
+    ccesec_cell_set(table, row, COL_CIPHER, cipher ? cipher : "");
     const char *cn = facts->server_cert ? facts->server_cert->subject_cn : "";
     char *escaped = format_text(NULL, (const void *)cn, strlen(cn));
-    set_string(table, row, COL_CERT, escaped);
+    ccesec_cell_set(table, row, COL_CERT, escaped);
     wmem_free(NULL, escaped);
 }
 
@@ -218,22 +218,22 @@ static void fill_conn_row(stat_tap_table *table, guint row, const ccesec_conn *c
 {
     char buf[64];
     g_snprintf(buf, sizeof buf, "%u", conn->number);
-    set_string(table, row, COL_CONN, buf);
-    set_string(table, row, COL_LEG, ccesec_conn_leg(conn));
+    ccesec_cell_set(table, row, COL_CONN, buf);
+    ccesec_cell_set(table, row, COL_LEG, ccesec_conn_leg(conn));
     for (int side = CCESEC_CLIENT; side <= CCESEC_SERVER; side++) {
         guint role_col = side == CCESEC_CLIENT ? COL_CLIENT_ROLE : COL_SERVER_ROLE;
         ccesec_role role = ccesec_conn_role(conn, (ccesec_side)side, NULL);
-        set_string(table, row, role_col, ccesec_role_name(role));
+        ccesec_cell_set(table, row, role_col, ccesec_role_name(role));
         char *endpoint = ccesec_endpoint_text(NULL, conn, (ccesec_side)side);
-        set_string(table, row, role_col + 1, endpoint);
+        ccesec_cell_set(table, row, role_col + 1, endpoint);
         wmem_free(NULL, endpoint);
     }
-    set_string(table, row, COL_TRANSPORT, ccesec_transport_name(conn->facts.transport));
+    ccesec_cell_set(table, row, COL_TRANSPORT, ccesec_transport_name(conn->facts.transport));
     fill_tls_columns(table, row, conn);
-    set_string(table, row, COL_STATUS, ccesec_status_name(outcome->status));
-    set_string(table, row, COL_REASON, outcome->reason);
-    set_string(table, row, COL_FIRST, time_text(buf, sizeof buf, &conn->first_seen));
-    set_string(table, row, COL_LAST, time_text(buf, sizeof buf, &conn->last_seen));
+    ccesec_cell_set(table, row, COL_STATUS, ccesec_status_name(outcome->status));
+    ccesec_cell_set(table, row, COL_REASON, outcome->reason);
+    ccesec_cell_set(table, row, COL_FIRST, time_text(buf, sizeof buf, &conn->first_seen));
+    ccesec_cell_set(table, row, COL_LAST, time_text(buf, sizeof buf, &conn->last_seen));
 }
 
 static int expected_leg_index(const char *leg)
@@ -292,13 +292,13 @@ static void fill_leg_row(stats_run *run, stat_tap_table *legs, int leg)
         tally->first_bad = find_first_bad(run, leg);
     set_uint(legs, (guint)leg, COL_PACKETS, tally->packets);
     if (tally->seen == 0) {
-        set_string(legs, (guint)leg, COL_STATUS, "not seen");
-        set_string(legs, (guint)leg, COL_REASON, "not seen in this capture");
+        ccesec_cell_set(legs, (guint)leg, COL_STATUS, "not seen");
+        ccesec_cell_set(legs, (guint)leg, COL_REASON, "not seen in this capture");
     } else if (tally->bad == 0) {
         g_snprintf(text, sizeof text, "%u connection%s, all secure", tally->seen,
                    tally->seen == 1 ? "" : "s");
-        set_string(legs, (guint)leg, COL_STATUS, "secure");
-        set_string(legs, (guint)leg, COL_REASON, text);
+        ccesec_cell_set(legs, (guint)leg, COL_STATUS, "secure");
+        ccesec_cell_set(legs, (guint)leg, COL_REASON, text);
     } else {
         const ccesec_conn *first = tally->first_bad->conn;
         ccesec_verdict outcome;
@@ -306,8 +306,8 @@ static void fill_leg_row(stats_run *run, stat_tap_table *legs, int leg)
         g_snprintf(text, sizeof text, "%u of %u connection%s not secure; connection %u: %s",
                    tally->bad, tally->seen, tally->seen == 1 ? "" : "s", first->number,
                    outcome.reason);
-        set_string(legs, (guint)leg, COL_STATUS, "NOT secure");
-        set_string(legs, (guint)leg, COL_REASON, text);
+        ccesec_cell_set(legs, (guint)leg, COL_STATUS, "NOT secure");
+        ccesec_cell_set(legs, (guint)leg, COL_REASON, text);
     }
 }
 
@@ -389,28 +389,33 @@ static void stats_reset(stat_tap_table *table)
     }
     if (strcmp(table->title, LEGS_TITLE) == 0) {
         for (guint i = 0; i < CCESEC_EXPECTED_LEG_COUNT && i < table->num_elements; i++) {
-            set_string(table, i, COL_CONN, "-");
-            set_string(table, i, COL_LEG, ccesec_expected_legs[i]);
+            ccesec_cell_set(table, i, COL_CONN, "-");
+            ccesec_cell_set(table, i, COL_LEG, ccesec_expected_legs[i]);
             set_uint(table, i, COL_PACKETS, 0);
-            set_string(table, i, COL_STATUS, "not seen");
-            set_string(table, i, COL_REASON, "not seen in this capture");
+            ccesec_cell_set(table, i, COL_STATUS, "not seen");
+            ccesec_cell_set(table, i, COL_REASON, "not seen in this capture");
         }
     } else {
         /* Connections are rows of the last run: drop them (their strings are freed above). */
-        for (guint row = 0; row < table->num_elements; row++) {
-            for (guint col = 0; col < COL_COUNT; col++) {
-                stat_tap_table_item_type *item = stat_tap_get_field_data(table, row, col);
-                if (item->type == TABLE_ITEM_STRING)
-                    g_free((char *)item->value.string_value);
-            }
-            g_free(table->elements[row]);
-        }
-        table->num_elements = 0;
+        ccesec_cells_drop_rows(table, COL_COUNT);
     }
 }
 
-static void stats_free_item(stat_tap_table *table _U_, guint row _U_, guint column _U_,
-                            stat_tap_table_item_type *field)
+void ccesec_cells_drop_rows(stat_tap_table *table, guint columns)
+{
+    for (guint row = 0; row < table->num_elements; row++) {
+        for (guint col = 0; col < columns; col++) {
+            stat_tap_table_item_type *item = stat_tap_get_field_data(table, row, col);
+            if (item->type == TABLE_ITEM_STRING)
+                g_free((char *)item->value.string_value);
+        }
+        g_free(table->elements[row]);
+    }
+    table->num_elements = 0;
+}
+
+void ccesec_cell_free(stat_tap_table *table _U_, guint row _U_, guint column _U_,
+                      stat_tap_table_item_type *field)
 {
     if (field->type == TABLE_ITEM_STRING)
         g_free((char *)field->value.string_value);
@@ -453,7 +458,7 @@ void ccesec_stats_register(void)
                                          stats_init,
                                          stats_packet,
                                          stats_reset,
-                                         stats_free_item,
+                                         ccesec_cell_free,
                                          NULL,
                                          G_N_ELEMENTS(columns),
                                          columns,
