@@ -194,8 +194,8 @@ class FileObsTest(unittest.TestCase):
     def test_reduce_lines_counts_and_closes(self):
         row = ["1", "{t}", "tls", CLIENT, SERVER, "CVP", "CUCM", "CVP-CUCM", "secure", "ok",
                "TLS 1.2", "X", "cucm1", "aa:bb", "", "", "{fin}", "0",
-               "198.18.133.13", "", "40000", "198.18.133.3", "", "5061", "{seq}", "10"]
-        lines = ["\t".join(row).format(t=t, fin=fin, seq=seq)
+               "198.18.133.13", "", "40000", "198.18.133.3", "", "5061", "{seq}", "10", "{prog}"]
+        lines = ["\t".join(row).format(t=t, fin=fin, seq=seq, prog="")
                  for t, fin, seq in ((5, 0, 4294967290), (6, 0, 4), (7, 1, 14))]
         (one,) = ccesec_fileobs.reduce_lines(lines)
         self.assertEqual((one["packets"], one["first_seen"], one["last_seen"], one["closed"]),
@@ -204,6 +204,11 @@ class FileObsTest(unittest.TestCase):
                          ({CLIENT: 4294967290}, {CLIENT: 25}))  # 14 + 10 bytes + FIN
         (two,) = ccesec_fileobs.reduce_lines(lines, since=6)
         self.assertEqual((two["packets"], two["continued"]), (2, True))
+        # A file that ended during the handshake is undecided: the next file may finish it.
+        ended = ["\t".join(row).format(t=5, fin=0, seq=1, prog="1").replace("\tsecure\t",
+                                                                           "\tunverified\t")]
+        (three,) = ccesec_fileobs.reduce_lines(ended)
+        self.assertEqual(three["status"], "pending")
 
 
 if __name__ == "__main__":
