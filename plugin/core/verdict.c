@@ -531,9 +531,13 @@ static ccesec_status decide_status(const ccesec_eval_ctx *ctx, const ccesec_chec
                            CCESEC_STATUS_PLAINTEXT);
     if (f->alert_fatal)
         return status_from(out, CCESEC_FIND_ALERT, alert_text, ctx, CCESEC_STATUS_FAILED);
-    if (f->encrypted_alert)
+    /* An encrypted alert is read from record sizes: with frames cut or segments missing,
+     * records are missing too, and a short one may be a close_notify. */
+    if (f->encrypted_alert && !evidence_incomplete(f))
         return status_from(out, CCESEC_FIND_ENCRYPTED_ALERT, encrypted_alert_text, ctx,
                            CCESEC_STATUS_FAILED);
+    if (f->encrypted_alert)
+        return capture_lacks(ctx, out);
     if (!f->complete && f->closed && handshake_seen) {
         /* A close is a refusal only when nothing is missing before it, and when the closer
          * had received the latest flight. */
