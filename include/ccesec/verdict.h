@@ -62,6 +62,9 @@ typedef struct {
     gboolean tls_seen;      /* any TLS record */
     gboolean client_hello;
     gboolean server_hello;
+    gboolean server_hello_cut; /* ...in a frame cut by a snap length: its supported_versions
+                                  extension (TLS 1.3) may be cut off, so the version is not
+                                  proven and TLS 1.3's encrypted flight could pass for data */
     guint16
         version; /* negotiated: ServerHello supported_versions, else its version; else the
                     record-layer version of data records when it proves TLS < 1.2; 0 = unknown */

@@ -306,6 +306,7 @@ static void hellos(ccesec_tracker *tracker, ccesec_conn_facts *f, const ccesec_p
     }
     if ((v->handshake_types & CCESEC_HS_SERVER_HELLO) && v->side == CCESEC_SERVER) {
         f->server_hello = TRUE;
+        f->server_hello_cut = v->captured_len < v->wire_len;
         f->version = v->supported_version ? v->supported_version : v->server_version;
         f->version_from_records = FALSE;
         f->cipher = v->cipher;

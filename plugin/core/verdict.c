@@ -491,7 +491,8 @@ static ccesec_status completed(const ccesec_eval_ctx *ctx, const ccesec_check_li
     const ccesec_conn_facts *f = ctx->facts;
     const ccesec_finding *check;
 
-    if (!cipher_known(f) || ccesec_tls_version_rank(f->version) == 0)
+    /* A cut ServerHello does not prove the version (supported_versions may be cut off). */
+    if (!cipher_known(f) || ccesec_tls_version_rank(f->version) == 0 || f->server_hello_cut)
         return capture_lacks(ctx, out);
     if ((check = first_with_severity(checks, CCESEC_SEV_WARN)) != NULL) {
         *out = *check;

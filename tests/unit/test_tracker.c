@@ -1336,6 +1336,23 @@ static void test_cut_frames(void)
     send(&c, v);
     send(&c, fin(CCESEC_CLIENT));
     assert_status(&c, TRUE, CCESEC_STATUS_UNVERIFIED, CCESEC_FIND_UNVERIFIED);
+
+    /* A TLS 1.3 ServerHello cut after its cipher but before supported_versions reads as TLS
+     * 1.2, and the encrypted flights both ways as data: the server then refusing the client
+     * (short record, close) must not pass for a completed TLS 1.2 handshake. */
+    conn_init(&c, 1000, 5000);
+    tcp_open(&c);
+    send(&c, client_hello(SID_CLIENT));
+    v = server_hello(CCESEC_TLS12, 0x1302); /* legacy version; the extension is cut off */
+    v.captured_len = 160;
+    v.wire_len = 1514;
+    send(&c, v);
+    send(&c, data(CCESEC_SERVER, 700)); /* EncryptedExtensions..Finished */
+    send(&c, data(CCESEC_CLIENT, 53));  /* the client's Finished */
+    send(&c, data(CCESEC_SERVER, 19));  /* its alert */
+    send(&c, fin(CCESEC_SERVER));
+    g_assert_true(c.facts.server_hello_cut);
+    assert_status(&c, TRUE, CCESEC_STATUS_UNVERIFIED, CCESEC_FIND_UNVERIFIED);
 }
 
 /* ---- Closes ---- */
