@@ -55,7 +55,10 @@ typedef struct {
     guint64 ticket_offered;         /* hash of the ticket or PSK identity a ClientHello offers */
 } ccesec_packet_obs;
 
-void ccesec_extract_register_wanted(dissector_handle_t handle);
+/* Resolves the TLS, SIP and TCP fields ccesec reads (at hand-off, when they all exist). */
+void ccesec_extract_resolve_fields(dissector_handle_t handle);
+/* Hands them to Wireshark as the post-dissector's wanted fields while enabled, none else. */
+void ccesec_extract_want_fields(gboolean enabled);
 /* TRUE when the packet carries SIP, in clear or decrypted (cheap: protocol layers only). */
 gboolean ccesec_packet_has_sip(packet_info *pinfo);
 /* Fills obs from the tree; obs->view.side is left for the caller. */
@@ -72,7 +75,10 @@ typedef struct ccesec_conn {
     ccesec_tracker tracker;
     const ccesec_role_entry *config[2]; /* roles table rows, or NULL */
     ccesec_status status;               /* as of the last evaluation */
-    const char *reason;                 /* file scope, "" while pending */
+    const char *reason;                 /* file scope, "" while pending; read it with
+                                           ccesec_conn_reason(): it is written when shown */
+    gboolean reason_stale;              /* judged since the reason was last written... */
+    gint64 judged_at;                   /* ...at this packet time (certificate validity) */
     ccesec_role evaluated_role[2];      /* roles as they were at the last evaluation */
     gboolean final;                     /* evaluated knowing the whole capture */
     /* Findings already reported (bit = finding code; bit CCESEC_UNKNOWN_ROLE_SLOT: the
@@ -102,6 +108,11 @@ ccesec_role ccesec_conn_role(const ccesec_conn *conn, ccesec_side side, ccesec_r
 const char *ccesec_conn_leg(const ccesec_conn *conn);
 /* Evaluates and stores status and reason (conn->status, conn->reason). */
 void ccesec_conn_evaluate(ccesec_conn *conn, gint64 now, ccesec_verdict *verdict);
+/* As ccesec_conn_evaluate, without the texts (verdict's reason and findings are ""): the
+ * status and what the findings are. The reason is written when ccesec_conn_reason asks. */
+void ccesec_conn_judge(ccesec_conn *conn, gint64 now, ccesec_verdict *verdict);
+/* The reason of the last judgement, written now if it was judged without it. */
+const char *ccesec_conn_reason(ccesec_conn *conn);
 /* Once the whole capture has been read (later passes, the statistics table): evaluates it
  * as final (a handshake still pending is unverified, roles learnt later are in the reason).
  * Idempotent. */
@@ -120,7 +131,7 @@ guint32 ccesec_conn_roles_epoch(void);
 void ccesec_fields_register(void);
 /* Adds the ccesec tree; returns the status item, where expert items attach. */
 proto_item *ccesec_fields_add(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
-                              const ccesec_conn *conn);
+                              ccesec_conn *conn);
 /* "198.18.133.3:5061" or "[2001:db8::3]:5061", in scope (NULL: g_malloc, wmem_free it). */
 char *ccesec_endpoint_text(wmem_allocator_t *scope, const ccesec_conn *conn, ccesec_side side);
 /* report_mask: bit n = report finding code n here (bit CCESEC_UNKNOWN_ROLE_SLOT: the

@@ -33,19 +33,41 @@ typedef struct {
 static guint32 conn_count;
 static guint32 roles_epoch;    /* counts roles learnt: tables filled before may be stale */
 static wmem_map_t *addresses;  /* address text -> address_info */
-static wmem_map_t *cert_cache; /* sha256 -> ccesec_cert */
+static wmem_map_t *cert_cache; /* cert_entry -> itself, by the certificate's bytes */
 static wmem_map_t *sessions;   /* session ID or ticket, with its server -> full handshake */
 
-static guint sha256_hash(gconstpointer key)
-{
+/* A certificate met before, recognised by its bytes: every connection to a server carries
+ * the same one, and hashing each copy with SHA-256 cost more than all the rest of the
+ * plugin's work on a SIP-only capture. */
+typedef struct {
     guint hash;
-    memcpy(&hash, key, sizeof hash);
+    guint len;
+    const guint8 *der;       /* file-scope copy, compared byte for byte */
+    const ccesec_cert *cert; /* NULL: it could not be parsed */
+    ccesec_role role;        /* what its names say under the roles' name patterns */
+} cert_entry;
+
+#define CERT_HASH_TAIL 32
+
+/* The length and the last bytes (the signature, different in every certificate); equal
+ * hashes are told apart by cert_equal, so a forged tail costs a comparison, not a verdict. */
+static guint cert_hash_of(const guint8 *der, guint len)
+{
+    guint hash = len;
+    for (guint i = len > CERT_HASH_TAIL ? len - CERT_HASH_TAIL : 0; i < len; i++)
+        hash = hash * 31u + der[i];
     return hash;
 }
 
-static gboolean sha256_equal(gconstpointer a, gconstpointer b)
+static guint cert_hash(gconstpointer key)
 {
-    return memcmp(a, b, CCESEC_SHA256_LEN) == 0;
+    return ((const cert_entry *)key)->hash;
+}
+
+static gboolean cert_equal(gconstpointer a, gconstpointer b)
+{
+    const cert_entry *x = (const cert_entry *)a, *y = (const cert_entry *)b;
+    return x->len == y->len && memcmp(x->der, y->der, x->len) == 0;
 }
 
 void ccesec_conn_init(void)
@@ -56,7 +78,7 @@ void ccesec_conn_init(void)
     roles_epoch = 0;
     addresses = wmem_map_new(wmem_file_scope(), g_str_hash, g_str_equal);
     sessions = wmem_map_new(wmem_file_scope(), g_int64_hash, g_int64_equal);
-    cert_cache = wmem_map_new(wmem_file_scope(), sha256_hash, sha256_equal);
+    cert_cache = wmem_map_new(wmem_file_scope(), cert_hash, cert_equal);
 }
 
 gboolean ccesec_addr_from_address(const address *addr, ccesec_addr *out)
@@ -215,7 +237,8 @@ static gboolean learn_role(conn_state *state, ccesec_side side, ccesec_role role
     return changed;
 }
 
-static gboolean learn_role_from_cert(conn_state *state, ccesec_side side, const ccesec_cert *cert)
+/* The role a certificate's names give: its CN, else its first SAN dNSName that gives one. */
+static ccesec_role role_from_cert(const ccesec_cert *cert)
 {
     const ccesec_name_patterns *patterns = &ccesec_settings_get()->cert_patterns;
     ccesec_role role = ccesec_role_from_cert_name(patterns, cert->subject_cn);
@@ -226,36 +249,46 @@ static gboolean learn_role_from_cert(conn_state *state, ccesec_side side, const 
         if (san.kind == CCESEC_SAN_DNS && !san.truncated)
             role = ccesec_role_from_cert_name(patterns, san.text);
     }
-    return learn_role(state, side, role, CCESEC_SRC_CERT);
+    return role;
 }
 
-/* Parse the leaf certificate once per fingerprint; NULL when it cannot be parsed. The cert
- * keeps a file-scope copy of its SAN bytes, read again whenever its names are matched or
- * shown: memory per unique certificate, never per packet. */
-static const ccesec_cert *cert_from_field(packet_info *pinfo, field_info *fi)
+/* Parses a certificate the first time its bytes are met, keeping a file-scope copy of them:
+ * its SAN bytes are read again whenever its names are matched or shown. Memory per distinct
+ * certificate, never per packet. */
+static const cert_entry *cert_parse_new(const guint8 *der, guint len, guint hash)
+{
+    cert_entry *entry = wmem_new0(wmem_file_scope(), cert_entry);
+    entry->hash = hash;
+    entry->len = len;
+    entry->der = (const guint8 *)wmem_memdup(wmem_file_scope(), der, len);
+    ccesec_cert *cert = wmem_new0(wmem_file_scope(), ccesec_cert);
+    /* The cert points into entry->der (its SAN bytes), which lives as long as it does. */
+    if (ccesec_x509_parse(entry->der, len, cert) == CCESEC_X509_OK) {
+        entry->cert = cert;
+        entry->role = role_from_cert(cert);
+    } else {
+        wmem_free(wmem_file_scope(), cert);
+    }
+    wmem_map_insert(cert_cache, entry, entry);
+    return entry;
+}
+
+/* The leaf certificate of the item, parsed once per distinct certificate; NULL when its
+ * bytes are not all in the capture. An entry's cert is NULL when it could not be parsed. */
+static const cert_entry *cert_from_field(field_info *fi)
 {
     if (fi->length <= 0 || fi->length > MAX_CERT_BYTES || !fi->ds_tvb ||
         !tvb_bytes_exist(fi->ds_tvb, fi->start, fi->length))
         return NULL;
-    const guint8 *der = (const guint8 *)tvb_memdup(pinfo->pool, fi->ds_tvb, fi->start, fi->length);
-    guint8 digest[CCESEC_SHA256_LEN];
-    ccesec_sha256(der, (gsize)fi->length, digest);
-    ccesec_cert *cert = (ccesec_cert *)wmem_map_lookup(cert_cache, digest);
-    if (cert)
-        return cert;
-    cert = wmem_new0(wmem_file_scope(), ccesec_cert);
-    if (ccesec_x509_parse(der, (gsize)fi->length, cert) != CCESEC_X509_OK) {
-        wmem_free(wmem_file_scope(), cert);
-        return NULL;
-    }
-    if (cert->san_names)
-        cert->san_names =
-            (const guint8 *)wmem_memdup(wmem_file_scope(), cert->san_names, cert->san_names_len);
-    wmem_map_insert(cert_cache, cert->sha256, cert);
-    return cert;
+    cert_entry probe;
+    probe.len = (guint)fi->length;
+    probe.der = tvb_get_ptr(fi->ds_tvb, fi->start, fi->length);
+    probe.hash = cert_hash_of(probe.der, probe.len);
+    const cert_entry *entry = (const cert_entry *)wmem_map_lookup(cert_cache, &probe);
+    return entry ? entry : cert_parse_new(probe.der, probe.len, probe.hash);
 }
 
-static gboolean update_certificates(conn_state *state, packet_info *pinfo, ccesec_side side,
+static gboolean update_certificates(conn_state *state, ccesec_side side,
                                     const ccesec_packet_obs *obs)
 {
     ccesec_conn_facts *facts = &state->conn.facts;
@@ -264,13 +297,13 @@ static gboolean update_certificates(conn_state *state, packet_info *pinfo, ccese
     const ccesec_cert **slot = side == CCESEC_SERVER ? &facts->server_cert : &facts->client_cert;
     if (*slot)
         return FALSE;
-    const ccesec_cert *cert = cert_from_field(pinfo, obs->first_cert);
-    if (!cert) {
+    const cert_entry *entry = cert_from_field(obs->first_cert);
+    if (!entry || !entry->cert) {
         facts->server_cert_unparsed |= side == CCESEC_SERVER;
         return FALSE;
     }
-    *slot = cert;
-    return learn_role_from_cert(state, side, cert);
+    *slot = entry->cert;
+    return learn_role(state, side, entry->role, CCESEC_SRC_CERT);
 }
 
 /* ---- Resumption: the full handshake that made a session ---- */
@@ -372,7 +405,7 @@ gboolean ccesec_conn_update(ccesec_conn *conn, packet_info *pinfo, ccesec_packet
         learn_role(state, side, ccesec_role_from_user_agent(obs->user_agent),
                    CCESEC_SRC_SIP_HEADER);
     if (obs->view.tls) {
-        changed |= update_certificates(state, pinfo, side, obs);
+        changed |= update_certificates(state, side, obs);
         changed |= update_sessions(state, side, obs);
     }
     conn->classified |= obs->view.sip || obs->view.tls || obs->view.tls_undecoded;
@@ -392,12 +425,19 @@ static void fill_peers(const ccesec_conn *conn, ccesec_peers *peers)
     }
 }
 
-/* One reason string per connection: the previous one is freed when it changes. */
-static void store_verdict(ccesec_conn *conn, const ccesec_verdict *verdict)
+static void store_status(ccesec_conn *conn, const ccesec_verdict *verdict, gint64 now)
 {
     conn->status = verdict->status;
+    conn->judged_at = now;
     for (int side = CCESEC_CLIENT; side <= CCESEC_SERVER; side++)
         conn->evaluated_role[side] = ccesec_conn_role(conn, (ccesec_side)side, NULL);
+}
+
+/* One reason string per connection: the previous one is freed when it changes. */
+static void store_verdict(ccesec_conn *conn, const ccesec_verdict *verdict, gint64 now)
+{
+    store_status(conn, verdict, now);
+    conn->reason_stale = FALSE;
     if (strcmp(conn->reason, verdict->reason) == 0)
         return;
     if (conn->reason[0])
@@ -410,7 +450,29 @@ void ccesec_conn_evaluate(ccesec_conn *conn, gint64 now, ccesec_verdict *verdict
     ccesec_peers peers;
     fill_peers(conn, &peers);
     ccesec_evaluate(&conn->facts, &peers, &ccesec_settings_get()->policy, now, verdict);
-    store_verdict(conn, verdict);
+    store_verdict(conn, verdict, now);
+}
+
+/* Most changes of facts are shown to nobody (a plain tshark read): the sentences, nine
+ * tenths of an evaluation, wait until a tree, an expert item or the table asks. */
+void ccesec_conn_judge(ccesec_conn *conn, gint64 now, ccesec_verdict *verdict)
+{
+    ccesec_peers peers;
+    fill_peers(conn, &peers);
+    ccesec_judge(&conn->facts, &peers, &ccesec_settings_get()->policy, now, verdict);
+    store_status(conn, verdict, now);
+    conn->reason_stale = TRUE;
+}
+
+/* The facts have not changed since the judgement (any change judges again), so writing the
+ * texts now, at the judgement's time, gives what an evaluation then would have. */
+const char *ccesec_conn_reason(ccesec_conn *conn)
+{
+    if (conn->reason_stale) {
+        ccesec_verdict verdict;
+        ccesec_conn_evaluate(conn, conn->judged_at, &verdict);
+    }
+    return conn->reason;
 }
 
 guint32 ccesec_conn_roles_epoch(void)
@@ -424,7 +486,7 @@ ccesec_status ccesec_conn_outcome(ccesec_conn *conn, ccesec_verdict *verdict)
         ccesec_conn_evaluate(conn, conn->last_abs_secs, verdict); /* a role learnt since */
     if (conn->status != CCESEC_STATUS_PENDING || conn->final) {
         verdict->status = conn->status;
-        g_strlcpy(verdict->reason, conn->reason, sizeof verdict->reason);
+        g_strlcpy(verdict->reason, ccesec_conn_reason(conn), sizeof verdict->reason);
         return conn->status;
     }
     /* Pending so far: what the end of the capture would make of it, on a copy. */
@@ -443,5 +505,8 @@ void ccesec_conn_finalize(ccesec_conn *conn, ccesec_verdict *verdict)
         return;
     conn->facts.at_end = TRUE;
     conn->final = TRUE;
-    ccesec_conn_evaluate(conn, conn->last_abs_secs, verdict ? verdict : &scratch);
+    if (verdict)
+        ccesec_conn_evaluate(conn, conn->last_abs_secs, verdict);
+    else
+        ccesec_conn_judge(conn, conn->last_abs_secs, &scratch);
 }

@@ -17,7 +17,6 @@
 #define MAX_IDS_PER_NAME 4
 
 typedef enum {
-    F_TCP_FLAGS,
     F_TCP_LEN,
     F_SIP_METHOD,
     F_SIP_STATUS,
@@ -41,7 +40,6 @@ typedef enum {
 } field_key;
 
 static const char *const field_names[F_COUNT] = {
-    "tcp.flags",
     "tcp.len",
     "sip.Method",
     "sip.Status-Code",
@@ -64,6 +62,9 @@ static const char *const field_names[F_COUNT] = {
 };
 
 static int field_ids[F_COUNT][MAX_IDS_PER_NAME];
+/* Every id ccesec wants, resolved once at hand-off; handed to Wireshark while enabled. */
+static GArray *wanted_ids;
+static dissector_handle_t wanting_handle;
 /* Protocol ids of SIP and TLS, resolved once: a packet's layers are protocol ids. */
 static int sip_proto_id = -1;
 static int tls_proto_id = -1;
@@ -90,7 +91,7 @@ static gboolean resolve_field(field_key key, GArray *wanted)
     return TRUE;
 }
 
-void ccesec_extract_register_wanted(dissector_handle_t handle)
+void ccesec_extract_resolve_fields(dissector_handle_t handle)
 {
     GArray *wanted = g_array_new(FALSE, FALSE, (guint)sizeof(int));
     GString *missing = g_string_new(NULL);
@@ -105,9 +106,28 @@ void ccesec_extract_register_wanted(dissector_handle_t handle)
                    missing->str);
     g_string_free(missing, TRUE);
     ccesec_calls_want_fields(wanted);
-    set_postdissector_wanted_hfids(handle, wanted);
+    wanted_ids = wanted;
+    wanting_handle = handle;
     sip_proto_id = proto_get_id_by_filter_name("sip");
     tls_proto_id = proto_get_id_by_filter_name("tls");
+}
+
+/* A post-dissector's wanted fields make tshark build every packet's tree, and Wireshark 4.0
+ * primes them even for a disabled post-dissector: so they are wanted only while ccesec is
+ * enabled, as TRANSUM does. Disabled (--disable-protocol ccesec, or Analyze > Enabled
+ * Protocols), ccesec costs nothing. Runs before each file is read, after the protocol
+ * preferences are applied. */
+void ccesec_extract_want_fields(gboolean enabled)
+{
+    if (!wanting_handle || !wanted_ids)
+        return;
+    /* Wireshark owns, and frees, the array it is given. */
+    GArray *wanted = NULL;
+    if (enabled && wanted_ids->len > 0) {
+        wanted = g_array_sized_new(FALSE, FALSE, (guint)sizeof(int), wanted_ids->len);
+        g_array_append_vals(wanted, wanted_ids->data, wanted_ids->len);
+    }
+    set_postdissector_wanted_hfids(wanting_handle, wanted);
 }
 
 /* Compares ids: proto_is_frame_protocol() looks up and compares the name of every layer,
@@ -189,49 +209,68 @@ static guint64 hash_item(field_info *fi)
 
 /* ---- TCP ---- */
 
-/* Sequence and acknowledgement numbers come from the header bytes (the flags item sits at
- * byte 12 of the TCP header): raw numbers whatever tcp.relative_sequence_numbers says. */
-static void extract_tcp(proto_tree *tree, ccesec_packet_obs *obs)
+/* The TCP header in the frame's bytes: flags, raw sequence numbers (whatever
+ * tcp.relative_sequence_numbers says) and where the payload starts. Wanting tcp.flags or
+ * tcp.payload as well would cost every packet an item more. */
+typedef struct {
+    tvbuff_t *tvb; /* NULL: no TCP header found */
+    gint header;   /* offset of its first byte */
+} tcp_bytes;
+
+#define TCP_BYTES_READ 14 /* ports, numbers, header length and flags */
+
+/* The tcp.len item (generated, no bytes of its own) sits at the first byte of the header in
+ * Wireshark 4.0 to 4.6, at its byte 12 in older ones: where the packet's ports are. */
+static tcp_bytes find_tcp_header(packet_info *pinfo, field_info *len_fi)
+{
+    tcp_bytes found = {NULL, -1};
+    for (gint back = 0; len_fi && len_fi->ds_tvb && back <= 12; back += 12) {
+        gint header = len_fi->start - back;
+        if (header >= 0 && tvb_bytes_exist(len_fi->ds_tvb, header, TCP_BYTES_READ) &&
+            tvb_get_ntohs(len_fi->ds_tvb, header) == pinfo->srcport &&
+            tvb_get_ntohs(len_fi->ds_tvb, header + 2) == pinfo->destport) {
+            found.tvb = len_fi->ds_tvb;
+            found.header = header;
+            break;
+        }
+    }
+    return found;
+}
+
+static tcp_bytes extract_tcp(proto_tree *tree, packet_info *pinfo, ccesec_packet_obs *obs)
 {
     ccesec_packet_view *v = &obs->view;
-    field_info *flags_fi = first_item(tree, F_TCP_FLAGS);
-    if (!flags_fi)
-        return;
-    guint32 flags = uint_of(flags_fi);
+    field_info *len_fi = first_item(tree, F_TCP_LEN);
+    tcp_bytes tcp = find_tcp_header(pinfo, len_fi);
+    if (!tcp.tvb)
+        return tcp;
+    guint8 flags = ccesec_tvb_get_u8(tcp.tvb, tcp.header + 13);
     v->syn = (flags & TCP_SYN) != 0;
     v->ack_flag = (flags & TCP_ACK) != 0;
     v->fin = (flags & TCP_FIN) != 0;
     v->rst = (flags & TCP_RST) != 0;
-    v->payload_len = first_uint(tree, F_TCP_LEN, 0);
-    gint header = flags_fi->start - 12;
-    if (!flags_fi->ds_tvb || header < 0 || !tvb_bytes_exist(flags_fi->ds_tvb, header, 12))
-        return;
+    v->payload_len = uint_of(len_fi);
     v->tcp = TRUE;
-    v->seq = tvb_get_ntohl(flags_fi->ds_tvb, header + 4);
-    v->ack = tvb_get_ntohl(flags_fi->ds_tvb, header + 8);
+    v->seq = tvb_get_ntohl(tcp.tvb, tcp.header + 4);
+    v->ack = tvb_get_ntohl(tcp.tvb, tcp.header + 8);
+    return tcp;
 }
 
-/* The TCP payload's offset in the flags item's data source: the flags sit at byte 12 of the
- * TCP header, next to the header length. Wanting tcp.payload instead would copy every TCP
- * payload of the capture. -1 when not there. */
-static gint tcp_payload_offset(field_info *flags)
+/* The TCP payload's offset in the frame's bytes, after the header's options. */
+static gint tcp_payload_offset(const tcp_bytes *tcp)
 {
-    if (!flags || !flags->ds_tvb || flags->start < 12 ||
-        !tvb_bytes_exist(flags->ds_tvb, flags->start, 1))
-        return -1;
-    return flags->start - 12 + (ccesec_tvb_get_u8(flags->ds_tvb, flags->start) >> 4) * 4;
+    return tcp->header + (ccesec_tvb_get_u8(tcp->tvb, tcp->header + 12) >> 4) * 4;
 }
 
 /* TLS on a SIP port that Wireshark gives to its SIP dissector (5060) is decoded as neither:
  * recognise it by its first bytes, so the connection is not silently missed. */
-static gboolean payload_looks_like_tls(field_info *flags)
+static gboolean payload_looks_like_tls(tvbuff_t *tvb, gint payload)
 {
-    gint payload = tcp_payload_offset(flags);
-    if (payload < 0 || !tvb_bytes_exist(flags->ds_tvb, payload, 5))
+    if (!tvb_bytes_exist(tvb, payload, 5))
         return FALSE;
-    guint8 type = ccesec_tvb_get_u8(flags->ds_tvb, payload);
-    return type >= 20 && type <= 23 && ccesec_tvb_get_u8(flags->ds_tvb, payload + 1) == 3 &&
-           ccesec_tvb_get_u8(flags->ds_tvb, payload + 2) <= 4;
+    guint8 type = ccesec_tvb_get_u8(tvb, payload);
+    return type >= 20 && type <= 23 && ccesec_tvb_get_u8(tvb, payload + 1) == 3 &&
+           ccesec_tvb_get_u8(tvb, payload + 2) <= 4;
 }
 
 /* ---- SIP ---- */
@@ -247,7 +286,9 @@ static void copy_escaped(packet_info *pinfo, field_info *fi, char *out, gsize ou
 
 static void extract_sip(proto_tree *tree, packet_info *pinfo, ccesec_packet_obs *obs)
 {
-    if (!has_item(tree, F_SIP_METHOD) && !has_item(tree, F_SIP_STATUS))
+    /* The layer list is shorter to walk than the fields' tables are to look up. */
+    if (!has_layer(pinfo, sip_proto_id) ||
+        (!has_item(tree, F_SIP_METHOD) && !has_item(tree, F_SIP_STATUS)))
         return;
     obs->view.sip = TRUE;
     obs->view.sip_in_tls = has_layer(pinfo, tls_proto_id);
@@ -373,21 +414,20 @@ static void extract_alert(proto_tree *tree, ccesec_packet_obs *obs)
 /* A TCP payload neither SIP nor TLS to Wireshark: TLS on a port given to SIP, or a SIP
  * message the SIP dissector could not take (a frame cut by a snap length): its first bytes
  * still prove what it is. */
-static void extract_undecoded(proto_tree *tree, ccesec_packet_obs *obs)
+static void extract_undecoded(const tcp_bytes *tcp, ccesec_packet_obs *obs)
 {
-    field_info *flags = first_item(tree, F_TCP_FLAGS);
-    gint payload = tcp_payload_offset(flags);
-    if (payload < 0 || obs->view.payload_len == 0)
+    if (!tcp->tvb || obs->view.payload_len == 0)
         return;
-    if (payload_looks_like_tls(flags)) {
+    gint payload = tcp_payload_offset(tcp);
+    if (payload_looks_like_tls(tcp->tvb, payload)) {
         /* Its first record's header, read as the TLS dissector would have read it. */
         ccesec_packet_view *v = &obs->view;
         v->tls_undecoded = TRUE;
         v->n_records = 1;
-        v->records[0].type = ccesec_tvb_get_u8(flags->ds_tvb, payload);
-        v->records[0].version = tvb_get_ntohs(flags->ds_tvb, payload + 1);
-        v->records[0].length = tvb_get_ntohs(flags->ds_tvb, payload + 3);
-    } else if (starts_like_sip(flags->ds_tvb, payload))
+        v->records[0].type = ccesec_tvb_get_u8(tcp->tvb, payload);
+        v->records[0].version = tvb_get_ntohs(tcp->tvb, payload + 1);
+        v->records[0].length = tvb_get_ntohs(tcp->tvb, payload + 3);
+    } else if (starts_like_sip(tcp->tvb, payload))
         obs->view.sip = TRUE;
 }
 
@@ -399,7 +439,7 @@ void ccesec_extract(proto_tree *tree, packet_info *pinfo, ccesec_packet_obs *obs
     obs->view.time_ms = (gint64)pinfo->abs_ts.secs * 1000 + pinfo->abs_ts.nsecs / 1000000;
     if (!tree)
         return;
-    extract_tcp(tree, obs);
+    tcp_bytes tcp = extract_tcp(tree, pinfo, obs);
     extract_sip(tree, pinfo, obs);
     for_each_item(tree, F_TLS_RECORD_LENGTH, visit_record_length, obs);
     for_each_item(tree, F_TLS_HS_TYPE, visit_handshake_type, obs);
@@ -407,11 +447,14 @@ void ccesec_extract(proto_tree *tree, packet_info *pinfo, ccesec_packet_obs *obs
      * a SIP port) leave the connection unclassified. */
     if (!obs->view.tls) {
         if (!obs->view.sip)
-            extract_undecoded(tree, obs);
+            extract_undecoded(&tcp, obs);
         return;
     }
     extract_hellos(tree, obs);
     extract_alert(tree, obs);
-    for_each_item(tree, F_TLS_CERTIFICATE, visit_certificate, obs);
-    for_each_item(tree, F_TLS_CERTIFICATES_LENGTH, visit_certificates_length, obs);
+    /* Only a Certificate message has these (decrypted ones too: its type is read as well). */
+    if (obs->view.handshake_types & CCESEC_HS_CERTIFICATE) {
+        for_each_item(tree, F_TLS_CERTIFICATE, visit_certificate, obs);
+        for_each_item(tree, F_TLS_CERTIFICATES_LENGTH, visit_certificates_length, obs);
+    }
 }

@@ -449,7 +449,7 @@ static void add_unknown_role_note(packet_info *pinfo, proto_item *item, const cc
 }
 
 proto_item *ccesec_fields_add(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
-                              const ccesec_conn *conn)
+                              ccesec_conn *conn)
 {
     const char *status = ccesec_status_name(conn->status);
     proto_item *root = proto_tree_add_item(tree, proto_ccesec, tvb, 0, 0, ENC_NA);
@@ -463,8 +463,9 @@ proto_item *ccesec_fields_add(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tre
     add_string(sub, hf_transport, tvb, ccesec_transport_name(conn->facts.transport));
     proto_item *status_item = add_string(sub, hf_status, tvb, status);
     add_boolean(sub, hf_secure, tvb, conn->status == CCESEC_STATUS_SECURE);
-    if (conn->reason[0])
-        add_string(sub, hf_reason, tvb, conn->reason);
+    const char *reason = ccesec_conn_reason(conn);
+    if (reason[0])
+        add_string(sub, hf_reason, tvb, reason);
     add_tls(sub, tvb, pinfo, conn);
     add_evidence(sub, tvb, pinfo, conn);
     return status_item;

@@ -68,8 +68,11 @@ static ccesec_conn *first_pass(packet_info *pinfo, proto_tree *tree, ccesec_verd
     ccesec_extract(tree, pinfo, &obs);
     ccesec_conn *conn = ccesec_conn_for_packet(pinfo, &obs);
     if (ccesec_conn_update(conn, pinfo, &obs) && conn->classified) {
-        ccesec_conn_evaluate(conn, (gint64)pinfo->abs_ts.secs, verdict);
+        gint64 now = (gint64)pinfo->abs_ts.secs;
+        ccesec_conn_judge(conn, now, verdict);
         *report_mask = record_new_findings(pinfo, conn, verdict);
+        if (*report_mask) /* expert items say them: the same verdict, with its texts */
+            ccesec_conn_evaluate(conn, now, verdict);
     }
     return conn;
 }
@@ -95,6 +98,9 @@ static int dissect_ccesec(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, v
 {
     ccesec_verdict verdict;
     guint32 report_mask = 0;
+#ifdef CCESEC_BENCH_TREE_ONLY
+    return 0; /* scripts/bench's "tree only" build: the fields are wanted, then left unread */
+#endif
     verdict.n_findings = 0;
     if (!is_candidate(pinfo))
         return ccesec_calls_media(tvb, pinfo, tree);
@@ -115,6 +121,14 @@ static int dissect_ccesec(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, v
     return tvb_captured_length(tvb);
 }
 
+/* Before each file: its state starts afresh, and Wireshark is told whether ccesec wants the
+ * fields that make it build trees (not while the protocol is disabled). */
+static void ccesec_init(void)
+{
+    ccesec_extract_want_fields(proto_is_protocol_enabled(find_protocol_by_id(proto_ccesec)));
+    ccesec_conn_init();
+}
+
 void proto_register_ccesec(void)
 {
     proto_ccesec = proto_register_protocol("CCE SIP Signalling Security", "CCESEC", "ccesec");
@@ -122,7 +136,7 @@ void proto_register_ccesec(void)
     ccesec_prefs_register();
     ccesec_stats_register();
     ccesec_calls_register();
-    register_init_routine(ccesec_conn_init);
+    register_init_routine(ccesec_init);
     ccesec_handle = create_dissector_handle(dissect_ccesec, proto_ccesec);
     register_postdissector(ccesec_handle);
 }
@@ -130,5 +144,5 @@ void proto_register_ccesec(void)
 void proto_reg_handoff_ccesec(void)
 {
     /* The TLS and SIP fields exist only once every protocol has registered. */
-    ccesec_extract_register_wanted(ccesec_handle);
+    ccesec_extract_resolve_fields(ccesec_handle);
 }

@@ -35,6 +35,9 @@ void ccesec_checks_add(ccesec_check_list *list, ccesec_finding_code code, ccesec
     item = &list->items[list->n++];
     item->code = code;
     item->severity = severity;
+    item->text[0] = '\0';
+    if (!list->texts)
+        return;
     va_start(args, fmt);
     g_vsnprintf(item->text, sizeof item->text, fmt, args);
     va_end(args);
@@ -46,7 +49,7 @@ static void mention_other_side(ccesec_check_list *list, ccesec_finding_code code
     ccesec_finding *item = ccesec_checks_find(list, code);
     char also[CCESEC_WHO_MAX + 32];
 
-    if (item == NULL)
+    if (item == NULL || !list->texts)
         return;
     g_snprintf(also, sizeof also, " (also %s's certificate)", who);
     g_strlcat(item->text, also, sizeof item->text);
@@ -79,7 +82,8 @@ static ccesec_side other_side(ccesec_side side)
     return side == CCESEC_CLIENT ? CCESEC_SERVER : CCESEC_CLIENT;
 }
 
-/* One check of one side's certificate: TRUE when it fired (text written). */
+/* One check of one side's certificate: TRUE when it fired; its text is written when text is
+ * not NULL (a judgement without texts passes NULL). */
 typedef gboolean (*side_check)(const ccesec_eval_ctx *ctx, ccesec_side side, char *text, gsize len);
 
 static void run_for_both_sides(const ccesec_eval_ctx *ctx, ccesec_check_list *list,
@@ -91,7 +95,7 @@ static void run_for_both_sides(const ccesec_eval_ctx *ctx, ccesec_check_list *li
 
     for (i = 0; i < 2; i++) {
         ccesec_side side = order[i];
-        if (ctx->cert[side] == NULL || !check(ctx, side, text, sizeof text))
+        if (ctx->cert[side] == NULL || !check(ctx, side, ctx->texts ? text : NULL, sizeof text))
             continue;
         if (ccesec_checks_find(list, code) != NULL)
             mention_other_side(list, code, ctx->who[side]);
@@ -110,6 +114,8 @@ static gboolean check_name(const ccesec_eval_ctx *ctx, ccesec_side side, char *t
 
     if (expected == NULL || ccesec_cert_matches_name(ctx->cert[side], expected))
         return FALSE;
+    if (text == NULL)
+        return TRUE;
     ccesec_cert_label(ctx->cert[side], label, sizeof label);
     ccesec_clean_name(expected, wanted, sizeof wanted);
     g_snprintf(text, len,
@@ -132,6 +138,8 @@ static gboolean check_pin(const ccesec_eval_ctx *ctx, ccesec_side side, char *te
         return FALSE;
     if (memcmp(wanted, cert->sha256, CCESEC_SHA256_LEN) == 0)
         return FALSE;
+    if (text == NULL)
+        return TRUE;
     ccesec_sha256_to_text(cert->sha256, shown, sizeof shown);
     ccesec_cert_label(cert, label, sizeof label);
     g_snprintf(text, len,
@@ -155,6 +163,8 @@ static gboolean check_expired(const ccesec_eval_ctx *ctx, ccesec_side side, char
 
     if (!can_check_validity(ctx, cert) || ctx->now <= cert->not_after)
         return FALSE;
+    if (text == NULL)
+        return TRUE;
     ccesec_time_to_text(cert->not_after, when, sizeof when);
     ccesec_cert_label(cert, label, sizeof label);
     g_snprintf(text, len,
@@ -173,6 +183,8 @@ static gboolean check_not_yet_valid(const ccesec_eval_ctx *ctx, ccesec_side side
 
     if (!can_check_validity(ctx, cert) || ctx->now >= cert->not_before)
         return FALSE;
+    if (text == NULL)
+        return TRUE;
     ccesec_time_to_text(cert->not_before, when, sizeof when);
     ccesec_cert_label(cert, label, sizeof label);
     g_snprintf(text, len,
@@ -190,6 +202,10 @@ static void check_client_cert_missing(const ccesec_eval_ctx *ctx, ccesec_check_l
 
     if (!ctx->facts->cert_request || !ctx->facts->client_cert_empty)
         return;
+    if (!list->texts) {
+        ccesec_checks_add(list, CCESEC_FIND_CLIENT_CERT_MISSING, CCESEC_SEV_ERROR, "%s", "");
+        return;
+    }
     /* The same words as the certificate_required alert a TLS 1.3 server would send. */
     alert.alert_desc = 116;
     alert.sender = ctx->role[CCESEC_SERVER];
@@ -227,6 +243,8 @@ static gboolean check_key(const ccesec_eval_ctx *ctx, ccesec_side side, char *te
     default:
         return FALSE;
     }
+    if (text == NULL)
+        return TRUE;
     ccesec_cert_label(cert, label, sizeof label);
     g_snprintf(text, len,
                "%s: %s's certificate (%s) has %s: reissue it with RSA 2048 bits or more, or "
@@ -247,6 +265,8 @@ static gboolean check_signature(const ccesec_eval_ctx *ctx, ccesec_side side, ch
         hash = "MD5";
     else
         return FALSE;
+    if (text == NULL)
+        return TRUE;
     ccesec_cert_label(cert, label, sizeof label);
     ccesec_clean_name(cert->sig_alg[0] ? cert->sig_alg : hash, alg, sizeof alg);
     g_snprintf(text, len,
@@ -266,6 +286,8 @@ static gboolean check_self_signed(const ccesec_eval_ctx *ctx, ccesec_side side, 
 
     if (!ctx->cert[side]->self_signed)
         return FALSE;
+    if (text == NULL)
+        return TRUE;
     ccesec_cert_label(ctx->cert[side], label, sizeof label);
     g_snprintf(text, len,
                "%s: %s's certificate (%s) is self-signed: it must be imported into %s's trust "
@@ -284,6 +306,8 @@ static gboolean check_expiring(const ccesec_eval_ctx *ctx, ccesec_side side, cha
     if (window == 0 || !can_check_validity(ctx, cert) || ctx->now > cert->not_after ||
         cert->not_after - ctx->now > window)
         return FALSE;
+    if (text == NULL)
+        return TRUE;
     ccesec_time_to_text(cert->not_after, when, sizeof when);
     ccesec_cert_label(cert, label, sizeof label);
     g_snprintf(text, len,

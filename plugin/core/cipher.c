@@ -136,10 +136,21 @@ static guint flags_from_name(const char *name)
     return flags;
 }
 
+/* A site's connections negotiate one or two suites: the last answer is kept, so a name is
+ * matched once per change of suite rather than on every verdict (dissection runs on one
+ * thread). */
 guint ccesec_cipher_flags(guint16 suite)
 {
-    const char *name = ccesec_cipher_name(suite);
-    return name ? flags_from_name(name) : CCESEC_CIPHER_UNKNOWN;
+    static gboolean known;
+    static guint16 last_suite;
+    static guint last_flags;
+    if (!known || suite != last_suite) {
+        const char *name = ccesec_cipher_name(suite);
+        last_flags = name ? flags_from_name(name) : CCESEC_CIPHER_UNKNOWN;
+        last_suite = suite;
+        known = TRUE;
+    }
+    return last_flags;
 }
 
 #define WEAK_FLAGS                                                                                 \

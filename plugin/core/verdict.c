@@ -84,19 +84,23 @@ static void init_side(ccesec_eval_ctx *ctx, const ccesec_peers *peers, ccesec_si
         role = CCESEC_ROLE_UNKNOWN;
     ctx->role[side] = role;
     ctx->role_word[side] = role == CCESEC_ROLE_UNKNOWN ? generic[side] : ccesec_role_name(role);
+    ctx->expected_name[side] = peers ? nonempty(peers->expected_name[side]) : NULL;
+    ctx->expected_sha256[side] = peers ? nonempty(peers->expected_sha256[side]) : NULL;
+    if (!ctx->texts)
+        return;
     ccesec_clean_name(peers ? nonempty(peers->address[side]) : NULL, address, sizeof address);
     if (address[0] != '\0')
         g_snprintf(ctx->who[side], sizeof ctx->who[side], "%s %s", ctx->role_word[side], address);
     else
         g_strlcpy(ctx->who[side], ctx->role_word[side], sizeof ctx->who[side]);
-    ctx->expected_name[side] = peers ? nonempty(peers->expected_name[side]) : NULL;
-    ctx->expected_sha256[side] = peers ? nonempty(peers->expected_sha256[side]) : NULL;
 }
 
 static void init_ctx(ccesec_eval_ctx *ctx, const ccesec_conn_facts *facts,
-                     const ccesec_peers *peers, const ccesec_policy *policy, gint64 now)
+                     const ccesec_peers *peers, const ccesec_policy *policy, gint64 now,
+                     gboolean texts)
 {
     memset(ctx, 0, sizeof *ctx);
+    ctx->texts = texts;
     ctx->facts = facts;
     ctx->peers = peers;
     ctx->policy = policy;
@@ -466,6 +470,9 @@ static ccesec_status capture_lacks(const ccesec_eval_ctx *ctx, ccesec_finding *o
 {
     const ccesec_conn_facts *f = ctx->facts;
     out->code = CCESEC_FIND_UNVERIFIED;
+    out->text[0] = '\0';
+    if (!ctx->texts)
+        return CCESEC_STATUS_UNVERIFIED;
     if (f->cut_frames > 0)
         cut_text(ctx, out->text, sizeof out->text);
     else if (f->disorder || f->segments_missing)
@@ -480,7 +487,9 @@ static ccesec_status status_from(ccesec_finding *out, ccesec_finding_code code,
                                  const ccesec_eval_ctx *ctx, ccesec_status status)
 {
     out->code = code;
-    text(ctx, out->text, sizeof out->text);
+    out->text[0] = '\0';
+    if (ctx->texts)
+        text(ctx, out->text, sizeof out->text);
     return status;
 }
 
@@ -627,6 +636,7 @@ static void note_capture(const ccesec_eval_ctx *ctx, ccesec_check_list *notes)
 static void run_checks(const ccesec_eval_ctx *ctx, ccesec_check_list *checks)
 {
     checks->n = 0;
+    checks->texts = ctx->texts;
     check_version(ctx, checks);
     check_cipher(ctx, checks);
     check_readable_records(ctx, checks);
@@ -669,8 +679,8 @@ static void mention_cut_frames(const ccesec_conn_facts *f, ccesec_finding *statu
     g_strlcpy(status->text, text, sizeof status->text);
 }
 
-void ccesec_evaluate(const ccesec_conn_facts *facts, const ccesec_peers *peers,
-                     const ccesec_policy *policy, gint64 now, ccesec_verdict *out)
+static void evaluate(const ccesec_conn_facts *facts, const ccesec_peers *peers,
+                     const ccesec_policy *policy, gint64 now, gboolean texts, ccesec_verdict *out)
 {
     ccesec_policy defaults;
     ccesec_eval_ctx ctx;
@@ -686,7 +696,7 @@ void ccesec_evaluate(const ccesec_conn_facts *facts, const ccesec_peers *peers,
         ccesec_policy_init_defaults(&defaults);
         policy = &defaults;
     }
-    init_ctx(&ctx, facts, peers, policy, now);
+    init_ctx(&ctx, facts, peers, policy, now, texts);
     run_checks(&ctx, &checks);
     out->handshake_complete = ccesec_handshake_complete(facts);
     out->status = decide_status(&ctx, &checks, &status_finding);
@@ -698,4 +708,16 @@ void ccesec_evaluate(const ccesec_conn_facts *facts, const ccesec_peers *peers,
     push_finding(out, status_finding.code, out->severity, status_finding.text);
     run_notes(&ctx, &checks);
     push_by_severity(out, &checks);
+}
+
+void ccesec_evaluate(const ccesec_conn_facts *facts, const ccesec_peers *peers,
+                     const ccesec_policy *policy, gint64 now, ccesec_verdict *out)
+{
+    evaluate(facts, peers, policy, now, TRUE, out);
+}
+
+void ccesec_judge(const ccesec_conn_facts *facts, const ccesec_peers *peers,
+                  const ccesec_policy *policy, gint64 now, ccesec_verdict *out)
+{
+    evaluate(facts, peers, policy, now, FALSE, out);
 }

@@ -19,12 +19,14 @@ typedef struct {
     const ccesec_cert *cert[2];   /* by side, NULL when not seen */
     const char *expected_name[2]; /* NULL when empty */
     const char *expected_sha256[2];
+    gboolean texts; /* write the sentences; FALSE: decide status and codes only */
 } ccesec_eval_ctx;
 
 /* Every check that applies, at most one per code, in the order found. */
 typedef struct {
     ccesec_finding items[CCESEC_FIND_COUNT];
     guint n;
+    gboolean texts; /* FALSE: items keep their code and severity, their text stays "" */
 } ccesec_check_list;
 
 ccesec_finding *ccesec_checks_find(ccesec_check_list *list, ccesec_finding_code code);

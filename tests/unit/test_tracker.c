@@ -11,6 +11,7 @@
 #include "ccesec/cipher.h"
 #include "ccesec/tracker.h"
 #include "ccesec/verdict.h"
+#include "judge_agrees.h"
 
 #define NOW_S   G_GINT64_CONSTANT(1767225600) /* 2026-01-01 00:00:00 UTC */
 #define STEP_MS 10                            /* between two packets of a test */
@@ -306,6 +307,7 @@ static ccesec_status status_of(const conn *c, gboolean at_end, ccesec_verdict *o
     ccesec_policy_init_defaults(&policy);
     facts.at_end = at_end;
     ccesec_evaluate(&facts, &peers, &policy, c->time_ms / 1000, out);
+    assert_judge_agrees(&facts, &peers, &policy, c->time_ms / 1000, out);
     g_test_message("%s: %s", ccesec_status_name(out->status), out->reason);
     return out->status;
 }

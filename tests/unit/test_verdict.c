@@ -7,6 +7,7 @@
 
 #include "ccesec/cipher.h"
 #include "ccesec/verdict.h"
+#include "judge_agrees.h"
 
 #define NOW       G_GINT64_CONSTANT(1767225600) /* 2026-01-01 00:00:00 UTC */
 #define DAY       G_GINT64_CONSTANT(86400)
@@ -89,6 +90,7 @@ static void evaluate(const ccesec_conn_facts *f, const ccesec_peers *p, ccesec_v
 {
     ccesec_policy policy = default_policy();
     ccesec_evaluate(f, p, &policy, NOW, v);
+    assert_judge_agrees(f, p, &policy, NOW, v);
     g_test_message("%s: %s", ccesec_status_name(v->status), v->reason);
 }
 
@@ -486,6 +488,7 @@ static void test_validity(void)
     {
         ccesec_policy policy = default_policy();
         ccesec_evaluate(&f, &p, &policy, 0, &v);
+        assert_judge_agrees(&f, &p, &policy, 0, &v);
         g_assert_cmpint(v.status, ==, CCESEC_STATUS_SECURE);
         g_assert_null(find(&v, CCESEC_FIND_CERT_NOT_YET_VALID));
     }
@@ -561,6 +564,7 @@ static void test_weak_version(void)
         ccesec_policy policy = default_policy();
         policy.min_tls_version = CCESEC_TLS10;
         ccesec_evaluate(&f, &p, &policy, NOW, &v);
+        assert_judge_agrees(&f, &p, &policy, NOW, &v);
         g_assert_cmpint(v.status, ==, CCESEC_STATUS_SECURE);
         g_assert_null(find(&v, CCESEC_FIND_WEAK_VERSION));
     }
@@ -621,6 +625,7 @@ static void test_strict_and_legacy_cipher(void)
 
     policy.strict_ciphers = TRUE;
     ccesec_evaluate(&f, &p, &policy, NOW, &v);
+    assert_judge_agrees(&f, &p, &policy, NOW, &v);
     assert_status(&v, CCESEC_STATUS_WEAK, CCESEC_FIND_WEAK_CIPHER, CCESEC_SEV_WARN);
     assert_contains(v.reason, "RSA key transport (no forward secrecy)");
     g_assert_null(find(&v, CCESEC_FIND_LEGACY_CIPHER));
@@ -628,6 +633,7 @@ static void test_strict_and_legacy_cipher(void)
     /* A modern suite is neither. */
     f.cipher = GCM_SUITE;
     ccesec_evaluate(&f, &p, &policy, NOW, &v);
+    assert_judge_agrees(&f, &p, &policy, NOW, &v);
     g_assert_cmpint(v.status, ==, CCESEC_STATUS_SECURE);
     g_assert_cmpuint(v.n_findings, ==, 1);
 }
@@ -818,6 +824,7 @@ static void test_expiring_note(void)
     cert.not_after = NOW + 10 * DAY;
     policy.expiry_warning_days = 0; /* disabled */
     ccesec_evaluate(&f, &p, &policy, NOW, &v);
+    assert_judge_agrees(&f, &p, &policy, NOW, &v);
     g_assert_null(find(&v, CCESEC_FIND_CERT_EXPIRING));
 }
 
