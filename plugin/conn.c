@@ -3,7 +3,7 @@
  * Per-connection state. Each SIP signalling connection (a TCP connection or a UDP flow) gets
  * one fixed-size ccesec_conn in wmem file scope, attached to its conversation, where later
  * passes find it again. Nothing is kept per packet, and what several connections share is
- * kept once: the text and learned role of an address, a parsed certificate per fingerprint.
+ * kept once: the text and learned role of an address, a parsed certificate per distinct one.
  */
 #include <epan/conversation.h>
 #include <epan/proto_data.h>
