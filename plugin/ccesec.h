@@ -59,6 +59,8 @@ typedef struct {
 void ccesec_extract_resolve_fields(dissector_handle_t handle);
 /* Hands them to Wireshark as the post-dissector's wanted fields while enabled, none else. */
 void ccesec_extract_want_fields(gboolean enabled);
+/* Frees the resolved list when Wireshark shuts down. */
+void ccesec_extract_shutdown(void);
 /* TRUE when the packet carries SIP, in clear or decrypted (cheap: protocol layers only). */
 gboolean ccesec_packet_has_sip(packet_info *pinfo);
 /* Fills obs from the tree; obs->view.side is left for the caller. */

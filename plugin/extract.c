@@ -130,6 +130,14 @@ void ccesec_extract_want_fields(gboolean enabled)
     set_postdissector_wanted_hfids(wanting_handle, wanted);
 }
 
+void ccesec_extract_shutdown(void)
+{
+    if (wanted_ids)
+        g_array_free(wanted_ids, TRUE);
+    wanted_ids = NULL;
+    wanting_handle = NULL;
+}
+
 /* Compares ids: proto_is_frame_protocol() looks up and compares the name of every layer,
  * about 1,000 instructions for two names on every RTP packet. */
 static gboolean has_layer(packet_info *pinfo, int proto_id)

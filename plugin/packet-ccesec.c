@@ -137,6 +137,7 @@ void proto_register_ccesec(void)
     ccesec_stats_register();
     ccesec_calls_register();
     register_init_routine(ccesec_init);
+    register_shutdown_routine(ccesec_extract_shutdown);
     ccesec_handle = create_dissector_handle(dissect_ccesec, proto_ccesec);
     register_postdissector(ccesec_handle);
 }
