@@ -228,19 +228,16 @@ typedef struct {
 #define TCP_BYTES_READ 14 /* ports, numbers, header length and flags */
 
 /* The tcp.len item (generated, no bytes of its own) sits at the first byte of the header in
- * Wireshark 4.0 to 4.6, at its byte 12 in older ones: where the packet's ports are. */
+ * Wireshark 4.0 to 4.6; the packet's ports there confirm it is this packet's header. */
 static tcp_bytes find_tcp_header(packet_info *pinfo, field_info *len_fi)
 {
     tcp_bytes found = {NULL, -1};
-    for (gint back = 0; len_fi && len_fi->ds_tvb && back <= 12; back += 12) {
-        gint header = len_fi->start - back;
-        if (header >= 0 && tvb_bytes_exist(len_fi->ds_tvb, header, TCP_BYTES_READ) &&
-            tvb_get_ntohs(len_fi->ds_tvb, header) == pinfo->srcport &&
-            tvb_get_ntohs(len_fi->ds_tvb, header + 2) == pinfo->destport) {
-            found.tvb = len_fi->ds_tvb;
-            found.header = header;
-            break;
-        }
+    if (len_fi && len_fi->ds_tvb && len_fi->start >= 0 &&
+        tvb_bytes_exist(len_fi->ds_tvb, len_fi->start, TCP_BYTES_READ) &&
+        tvb_get_ntohs(len_fi->ds_tvb, len_fi->start) == pinfo->srcport &&
+        tvb_get_ntohs(len_fi->ds_tvb, len_fi->start + 2) == pinfo->destport) {
+        found.tvb = len_fi->ds_tvb;
+        found.header = len_fi->start;
     }
     return found;
 }
